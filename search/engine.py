@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from threading import Lock
 
 import numpy as np
@@ -13,9 +14,10 @@ from casebook.errors import BadQuery, IndexMissing
 from casebook.loader import Library, load_library
 from casebook.model import Item
 from casebook.search import store
+from casebook.search.calibration import Calibration, QuerySignals, load_calibration
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
 from casebook.search.embed import Encoder, encoders_for
-from casebook.search.fusion import fuse
+from casebook.search.fusion import combine, zscored
 from casebook.search.hits import Hit, SearchResponse, Why
 from casebook.search.snippet import best_snippet, matched_terms
 from casebook.search.tokenize import has_chinese
@@ -43,6 +45,20 @@ class Filters:
                 and (not self.segments or bool(set(self.segments) & set(item.segments)))
                 and (not self.channels or bool(set(self.channels) & set(item.channels)))
                 and (not self.tags or bool(set(self.tags) & set(item.tags))))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One query scored against every item: what a search response and a recommendation are cut from."""
+
+    query: str
+    tokens: list[str]
+    matched: list[str]  # annotation phrases the query names
+    scores: QuerySignals
+
+    @property
+    def fused(self) -> np.ndarray:
+        return self.scores.fused
 
 
 class QueryCache:
@@ -157,44 +173,60 @@ class Engine:
 
     # --- ranking -------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None,
-               mode: str = "hybrid", snippets: bool = True) -> SearchResponse:
-        """The k best items for a query, with snippets, the why, and a low-confidence flag."""
+    def rank(self, query: str, mode: str = "hybrid") -> Ranking:
+        """Every item scored for a query: each signal, its z-scores and the fused score."""
         query = (query or "").strip()
         if not query:
             raise BadQuery("the query is empty")
         if len(query) > MAX_QUERY_CHARS:
             raise BadQuery(f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+        signals, tokens, matched = self.signals(query, mode)
+        z = zscored(signals)
+        scores = QuerySignals(signals=signals, z=z, fused=combine(z, WEIGHTS), chinese=has_chinese(query),
+                              matched=len(matched))
+        return Ranking(query=query, tokens=tokens, matched=matched, scores=scores)
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None,
+               mode: str = "hybrid", snippets: bool = True) -> SearchResponse:
+        """The k best items for a query, with relevance, snippets, the why, and a low-confidence flag."""
         if not 1 <= k <= MAX_K:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
-        signals, tokens, matched = self.signals(query, mode)
-        fused = fuse(signals, WEIGHTS)
-        return SearchResponse(query=query, low_confidence=self.low_confidence(signals),
-                              results=self._hits(fused, signals, tokens, matched, k, filters or Filters(), snippets))
+        return self.respond(self.rank(query, mode), k, filters, snippets)
 
-    def low_confidence(self, signals: dict[str, np.ndarray]) -> bool:
-        """True when no item is close enough to the query to be worth showing."""
-        from casebook.search.confidence import is_low
+    def respond(self, ranking: Ranking, k: int = 10, filters: Filters | None = None,
+                snippets: bool = True) -> SearchResponse:
+        """The k best items of a ranking that pass the filters; low confidence when none is relevant."""
+        rows = top_rows(ranking.fused, filters or Filters(), self.items, k)
+        relevance = self.relevance(ranking, rows)
+        return SearchResponse(query=ranking.query, low_confidence=self.calibration.is_low(relevance),
+                              results=self._hits(ranking, rows, relevance, snippets))
 
-        return is_low({name: float(values.max()) for name, values in signals.items() if len(values)})
+    @cached_property
+    def calibration(self) -> Calibration:
+        return load_calibration()
 
-    def _hits(self, fused: np.ndarray, signals: dict[str, np.ndarray], tokens: list[str],
-              matched: list[str], k: int, filters: Filters, snippets: bool = True) -> list[Hit]:
+    def relevance(self, ranking: Ranking, rows: list[int]) -> np.ndarray:
+        """The calibrated probability that each item at `rows` is relevant to the ranked query."""
+        return self.calibration.relevance(ranking.scores, np.asarray(rows, dtype=np.int64))
+
+    def _hits(self, ranking: Ranking, rows: list[int], relevance: np.ndarray, snippets: bool = True) -> list[Hit]:
         hits = []
-        for row in top_rows(fused, filters, self.items, k):
+        signals = ranking.scores.signals
+        for row, chance in zip(rows, relevance):
             item = self.items[row]
             mine = set(annotation_phrases(item))
             why = Why(
                 signals={name: {"rank": int((values > values[row]).sum()) + 1,
                                 "score": round(float(values[row]), 4)}
                          for name, values in signals.items() if name != "annotations"},
-                matched_terms=matched_terms(tokens, item),
-                matched_annotations=[p for p in matched if p in mine],
+                matched_terms=matched_terms(ranking.tokens, item),
+                matched_annotations=[p for p in ranking.matched if p in mine],
             )
             hits.append(Hit(id=item.id, type=item.type, title=item.title, title_en=item.title_en,
-                            summary=item.summary, summary_en=item.summary_en, score=round(float(fused[row]), 4),
+                            summary=item.summary, summary_en=item.summary_en,
+                            score=round(float(ranking.fused[row]), 4), relevance=round(float(chance), 4),
                             path=item.path, why=why,
-                            snippet=best_snippet(self.passages[item.id], tokens) if snippets else ""))
+                            snippet=best_snippet(self.passages[item.id], ranking.tokens) if snippets else ""))
         return hits
 
 

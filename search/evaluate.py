@@ -1,15 +1,18 @@
-"""Retrieval quality on a JSONL query set: hit@1, hit@3, MRR@10 overall and per kind, OOD flagging."""
+"""Retrieval quality on a JSONL query set: hit@1, hit@3, MRR@10 overall and per kind, OOD flagging,
+and how well the calibrated relevance fits the labels (Brier score, flag rates per language)."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from casebook.errors import BadQuery
+from casebook.search.calibration_fit import brier, flag_rates
 from casebook.search.engine import Engine
+from casebook.search.tokenize import has_chinese
 
 
 @dataclass
@@ -19,6 +22,9 @@ class QueryResult:
     rank: int | None  # 1-based rank of the first relevant item in the top 10, None if absent
     low_confidence: bool
     top: list[str]
+    lang: str = "zh"
+    relevance: list[float] = field(default_factory=list)  # of each hit in the top 10
+    labels: list[int] = field(default_factory=list)  # 1 where that hit is relevant
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
@@ -40,14 +46,12 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
 def judge(engine: Engine, row: dict[str, Any], k: int = 10) -> QueryResult:
     response = engine.search(row["query"], k=k)
     wanted = row.get("relevant_if_contains") or []
-    rank = None
-    for position, hit in enumerate(response.results, start=1):
-        text = (engine.library.root / hit.path).read_text(encoding="utf-8")
-        if any(s in text for s in wanted):
-            rank = position
-            break
+    labels = [int(any(s in (engine.library.root / hit.path).read_text(encoding="utf-8") for s in wanted))
+              for hit in response.results]
+    rank = labels.index(1) + 1 if 1 in labels else None
     return QueryResult(row["id"], row.get("kind", "all"), rank, response.low_confidence,
-                       [h.id for h in response.results[:3]])
+                       [h.id for h in response.results[:3]], lang="zh" if has_chinese(row["query"]) else "en",
+                       relevance=[h.relevance for h in response.results], labels=labels)
 
 
 def metrics(results: list[QueryResult]) -> dict[str, Any]:
@@ -71,6 +75,11 @@ def metrics(results: list[QueryResult]) -> dict[str, Any]:
                 "in_domain_flagged": sum(r.low_confidence for r in in_domain)},
         "misses": [{"id": r.id, "kind": r.kind, "rank": r.rank, "top": r.top}
                    for r in in_domain if r.rank != 1],
+        "relevance": {
+            "brier": round(brier([p for r in results for p in r.relevance], [y for r in results for y in r.labels]), 4),
+            "hits": sum(len(r.relevance) for r in results),
+            "flags": flag_rates([(r.lang, r.kind == "ood", r.low_confidence) for r in results]),
+        } if ood else None,
     }
 
 
@@ -82,4 +91,10 @@ def format_table(report: dict[str, Any]) -> str:
     ood = report["ood"]
     lines.append(f"out-of-domain flagged low confidence: {ood['flagged']}/{ood['n']}; "
                  f"in-domain flagged: {ood['in_domain_flagged']}/{report['overall']['n']}")
+    relevance = report.get("relevance")
+    if relevance:  # only with out-of-domain queries: otherwise the labels say nothing about flagging
+        lines.append(f"relevance: Brier score {relevance['brier']:.4f} over {relevance['hits']} hits")
+        lines.append("flagged by language: " + "; ".join(
+            f"{name} {g['flagged']}/{g['n']}" for name, g in relevance["flags"].items()
+            if name.endswith(("_zh", "_en"))))
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casebook.errors import BadQuery
 from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Channel, Item, Segment
-from casebook.search.engine import Engine
+from casebook.search.engine import Engine, Ranking
 
 DEPTH = 25  # items the one search returns; theories and scripts linked from the top cases are added
 LINKING_CASES = (1.0, 0.5, 0.25)  # weight of the 1st, 2nd and 3rd case when their links boost others
@@ -118,6 +118,7 @@ class Recommended:
     summary: str
     summary_en: str
     score: float
+    relevance: float  # calibrated probability that the item is relevant to the situation's query
     path: str
     why: RecommendWhy
 
@@ -149,6 +150,7 @@ class _Candidate:
     item: Item
     score: float
     why: RecommendWhy
+    relevance: float = 0.0
 
 
 class Recommender:
@@ -166,7 +168,8 @@ class Recommender:
         if not query:
             raise BadQuery("the situation is empty: give `text`, `events` or other customer fields "
                            "(an ARPU or tenure that is neither high nor long nor new says nothing to match)")
-        response = self.engine.search(query, k=DEPTH, snippets=False)  # recommend shows no snippets
+        ranking = self.engine.rank(query)
+        response = self.engine.respond(ranking, k=DEPTH, snippets=False)  # recommend shows no snippets
         phrases = [("events", e) for e in dict.fromkeys(situation.events)] + list(situation.states().items())
         wanted = _Wanted(situation.segment, situation.channel, situation.products,
                          [(f, p, _key_words(self.engine.tokenizer(p))) for f, p in phrases])
@@ -175,22 +178,28 @@ class Recommender:
             why = RecommendWhy(matched_terms=list(hit.why.matched_terms),
                                matched_annotations=list(hit.why.matched_annotations), search_rank=rank)
             candidates[hit.id] = self._candidate(self.engine.library.get(hit.id), hit.score, wanted, why)
+            candidates[hit.id].relevance = hit.relevance
         top_cases = _best([c for c in candidates.values() if c.item.type == "case"], cases)
         self._add_links(candidates, top_cases, wanted)
+        self._rate_linked(ranking, [c for c in candidates.values() if c.why.search_rank is None])
         groups = {t: [c for c in candidates.values() if c.item.type == t] for t in ("theory", "script")}
         chosen_theories = _best(groups["theory"], theories)
         if top_cases and chosen_theories:  # the theories must explain the best case, whatever else fits
             explaining = _best([c for c in groups["theory"] if c.item.id in top_cases[0].item.theories], 1)
             if explaining and explaining[0] not in chosen_theories:
                 chosen_theories[-1] = explaining[0]
-        matched = bool(top_cases) and any(k in top_cases[0].why.fields for k in ("events", "products"))
+        chosen = {"cases": top_cases, "theories": chosen_theories, "scripts": _best(groups["script"], scripts)}
         return Recommendation(
             query=query,
-            low_confidence=response.low_confidence and not matched,
-            cases=[_public(c) for c in top_cases],
-            theories=[_public(c) for c in chosen_theories],
-            scripts=[_public(c) for c in _best(groups["script"], scripts)],
+            low_confidence=self.engine.calibration.is_low([c.relevance for g in chosen.values() for c in g]),
+            **{group: [_public(c) for c in members] for group, members in chosen.items()},
         )
+
+    def _rate_linked(self, ranking: Ranking, linked: list[_Candidate]) -> None:
+        """Relevance for the items only a link brought in: the same calibration, on their own search scores."""
+        rows = [self.engine.row_of[c.item.id] for c in linked]
+        for candidate, chance in zip(linked, self.engine.relevance(ranking, rows)):
+            candidate.relevance = round(float(chance), 4)
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -256,7 +265,7 @@ def _public(candidate: _Candidate) -> Recommended:
     item = candidate.item
     return Recommended(id=item.id, type=item.type, title=item.title, title_en=item.title_en,
                        summary=item.summary, summary_en=item.summary_en, score=round(candidate.score, 4),
-                       path=item.path, why=candidate.why)
+                       relevance=candidate.relevance, path=item.path, why=candidate.why)
 
 
 _recommenders: WeakKeyDictionary[Engine, Recommender] = WeakKeyDictionary()
@@ -284,6 +293,7 @@ def recommendation_text(result: Recommendation) -> str:
                 why.append("words: " + ", ".join(rec.why.matched_terms[:6]))
             if rec.why.linked_from:
                 why.append("linked from: " + ", ".join(rec.why.linked_from))
-            lines += [f"{n}. {rec.title}  [{rec.id}]  {rec.score:.2f}", f"   {rec.title_en}",
+            lines += [f"{n}. {rec.title}  [{rec.id}]  score {rec.score:.2f}, relevance {rec.relevance:.2f}",
+                      f"   {rec.title_en}",
                       f"   why: {'; '.join(why) or 'search'}"]
     return "\n".join(lines)
