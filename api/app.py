@@ -1,4 +1,5 @@
-"""The FastAPI application: the JSON API under `/v1`, health and metrics, and the pages at `/`.
+"""The FastAPI application: the JSON API under `/v1`, health and metrics, the pages at `/`, and the
+assistant faces: MCP at `/mcp` (api/mcp.py) and Dify's External Knowledge API at `/dify` (api/dify.py).
 
 `create_app(settings)` builds it; `main()` is the factory `casebook serve` hands to uvicorn, once
 per worker process. Each process loads the engine once and shares it, read-only, across requests.
@@ -14,10 +15,12 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from casebook.api import errors
-from casebook.api.deps import load_engine
+from casebook.api import dify, errors
+from casebook.api import mcp as mcp_face
+from casebook.api.deps import engine_of, load_engine
 from casebook.api.middleware import ApiKeys, BodyLimit, RequestContext, Utf8Url
 from casebook.api.routes import health, items, recommend, search
+from casebook.loader import load_library
 from casebook.settings import Settings, get_settings
 
 DESCRIPTION = """Recommendations and search over casebook's library of telecom marketing cases,
@@ -38,13 +41,15 @@ def create_app(settings: Settings) -> FastAPI:
         # sync routes run in anyio's thread pool; its size is how many requests compute at once
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         load_engine(app, settings)
-        yield
+        async with mcp.session_manager.run():  # the SDK's task group for MCP requests (stateless)
+            yield
 
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.engine, app.state.engine_error = settings, None, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, dify.router, pages_router):
         app.include_router(router)
+    mcp = mcp_face.mount(app, load_library(settings.library), lambda: engine_of(app))
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the key check (before any body is read), then the URL and body checks.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

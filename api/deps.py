@@ -44,9 +44,14 @@ def load_engine(app: FastAPI, settings: Settings) -> threading.Thread:
 
 def current_engine(request: Request) -> Engine:
     """The engine this process loaded; IndexMissing (503) while it loads or when it failed to load."""
-    engine = getattr(request.app.state, "engine", None)
+    return engine_of(request.app)
+
+
+def engine_of(app: FastAPI) -> Engine:
+    """`current_engine` for code that has the app but no request (the MCP tools)."""
+    engine = getattr(app.state, "engine", None)
     if engine is None:
-        error = getattr(request.app.state, "engine_error", None)
+        error = getattr(app.state, "engine_error", None)
         raise IndexMissing(error or "the search index is still loading; retry in a few seconds (GET /readyz)")
     return engine
 

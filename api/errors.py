@@ -17,7 +17,7 @@ from casebook.errors import BadQuery, CasebookError, IndexMissing, ItemNotFound,
 
 log = logging.getLogger("casebook.api")
 
-API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
+API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/mcp", "/dify")
 KINDS = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
          413: "payload_too_large", 422: "invalid", 500: "internal", 503: "not_ready"}
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 422, IndexMissing: 503,

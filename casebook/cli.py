@@ -271,6 +271,14 @@ def serve(
     run(host, port, workers, library)
 
 
+@app.command()
+def mcp(library: LibraryOpt = None) -> None:
+    """Serve the library to an assistant over MCP on stdin/stdout (a desktop client starts this command)."""
+    from casebook.api.mcp import run_stdio
+
+    run_stdio(settings_for(library))
+
+
 def main() -> None:
     try:
         app()

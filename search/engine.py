@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from threading import Lock
@@ -39,12 +40,16 @@ class Filters:
     segments: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    situations: list[str] = field(default_factory=list)
+    where: Callable[[Item], bool] | None = None  # any other test (a knowledge view, metadata conditions)
 
     def allows(self, item: Item) -> bool:
         return ((not self.types or item.type in self.types)
                 and (not self.segments or bool(set(self.segments) & set(item.segments)))
                 and (not self.channels or bool(set(self.channels) & set(item.channels)))
-                and (not self.tags or bool(set(self.tags) & set(item.tags))))
+                and (not self.tags or bool(set(self.tags) & set(item.tags)))
+                and (not self.situations or bool(set(self.situations) & set(item.situations)))
+                and (self.where is None or self.where(item)))
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,8 @@ class Engine:
         """The k best items of a ranking that pass the filters; low confidence when none is relevant."""
         rows = top_rows(ranking.fused, filters or Filters(), self.items, k)
         relevance = self.relevance(ranking, rows)
-        return SearchResponse(query=ranking.query, low_confidence=self.calibration.is_low(relevance),
+        return SearchResponse(query=ranking.query,
+                              low_confidence=self.calibration.is_low(relevance, ranking.scores.chinese),
                               results=self._hits(ranking, rows, relevance, snippets))
 
     @cached_property
@@ -208,6 +214,23 @@ class Engine:
     def relevance(self, ranking: Ranking, rows: list[int]) -> np.ndarray:
         """The calibrated probability that each item at `rows` is relevant to the ranked query."""
         return self.calibration.relevance(ranking.scores, np.asarray(rows, dtype=np.int64))
+
+    def best_passages(self, query: str, item_id: str, n: int = 2) -> list[str]:
+        """The n body passages of an item closest to the query, in reading order: by the cosine of
+        the first dense encoder's vectors (e5 when present; the query vector is cached from the
+        search), else by how many query words each holds."""
+        texts = self.passages.get(item_id, [])
+        if len(texts) <= n:
+            return list(texts)
+        rows = np.flatnonzero(self.passage_rows == self.row_of[item_id])[ANNOTATION_PASSAGES:]
+        name = "e5" if "e5" in self.encoders else next(iter(self.encoders), None)
+        if name is not None and len(rows) == len(texts):
+            scores = self.vectors[name].vectors_at(rows) @ self.cache.get(self.encoders[name], query.strip())
+        else:
+            words = [t for t in self.tokenizer(query) if len(t) > 1]
+            scores = np.array([sum(text.count(w) for w in words) for text in texts], dtype=np.float64)
+        best = sorted(int(i) for i in np.argsort(-scores, kind="stable")[:n])
+        return [texts[i] for i in best]
 
     def _hits(self, ranking: Ranking, rows: list[int], relevance: np.ndarray, snippets: bool = True) -> list[Hit]:
         hits = []
