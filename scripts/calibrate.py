@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -44,7 +45,9 @@ from casebook.search.calibration_fit import (
 from casebook.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
+# ../shared/eval beside the checkout (a git worktree may sit one folder deeper)
+EVAL = next((p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").is_dir()),
+            ROOT.parent / "shared" / "eval")
 DATA = ROOT / "tests" / "data" / "relevance"
 PACKAGES = {"insuranceqa_data": "insuranceqa-data==1.2", "chatterbot_corpus": "chatterbot-corpus==1.3.3",
             "sklearn": "scikit-learn>=1.3"}
@@ -125,10 +128,11 @@ def main() -> None:
     report = {"held_out": measure(calibration, observed_held), "training": measure(calibration, observed_train),
               "data": data_counts(queries, held)}
     if not args.check:
-        calibration = type(calibration)(**{**calibration.__dict__, "report": report})
+        calibration = replace(calibration, report=report)
         calibration.save(args.out)
         print(f"wrote {args.out}", file=sys.stderr)
-    print(f"threshold {calibration.threshold:.3f}\n\nheld out:\n{format_report(report['held_out'])}"
+    thresholds = ", ".join(f"{lang} {t:.3f}" for lang, t in calibration.thresholds.items())
+    print(f"thresholds {thresholds}\n\nheld out:\n{format_report(report['held_out'])}"
           f"\n\ntraining:\n{format_report(report['training'])}")
 
 

@@ -1,11 +1,15 @@
 """Relevance: the probability that a hit is relevant, from the signals the engine computes anyway.
 
-A logistic regression over a few features of each hit (its fused score and how far it trails the
-best, its rank, each signal's z-score and raw score, how well the best item of each signal
-matches, whether the query is Chinese, annotation matches). `scripts/calibrate.py` fits it on
-labelled queries (in the domain, with the items that answer them; out of the domain, with none)
-and writes the coefficients to `data/calibration.json`; here they are applied with numpy only.
-`low_confidence` is the best relevance of an answer falling below the threshold stored beside them.
+Two logistic regressions, multiplied:
+- `domain`: the probability that the library answers the query at all, from how well its best
+  items match (each signal's best score and how far it stands out, the best fused score, whether
+  the query is Chinese, how many annotation phrases it names);
+- `item`: the probability that this hit is a relevant one when the library does answer, from the
+  hit's own scores (fused score and its gap to the best, rank, each signal's z-score and score).
+`scripts/calibrate.py` fits both on labelled queries (in the domain, with the items that answer
+them; out of the domain, with none) and writes the coefficients to `data/calibration.json`; here
+they are applied with numpy only. `low_confidence` is the best relevance among the answers
+falling below the threshold stored beside them for the query's language.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ def hit_features(q: QuerySignals, rows: np.ndarray) -> dict[str, np.ndarray]:
     chinese = float(q.chinese)
     out: dict[str, np.ndarray] = {
         "fused": fused,
+        "fused_best": np.full(len(rows), top),
         "gap": top - fused,
         "log_rank": np.log1p(np.array([(q.fused > f).sum() for f in fused], dtype=np.float64)),
         "chinese": np.full(len(rows), chinese),
@@ -64,15 +69,39 @@ def hit_features(q: QuerySignals, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """A fitted logistic regression over `hit_features`, its low-confidence threshold and its report."""
+class Logistic:
+    """A logistic regression over named, standardised feature columns."""
 
     features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    threshold: float
+
+    def probability(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        x = np.column_stack([columns[name] for name in self.features])
+        logit = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(self.features), "mean": self.mean.round(6).tolist(),
+                "scale": self.scale.round(6).tolist(), "coef": self.coef.round(6).tolist(),
+                "intercept": round(self.intercept, 6)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Logistic:
+        return cls(features=tuple(data["features"]), mean=np.array(data["mean"], dtype=np.float64),
+                   scale=np.array(data["scale"], dtype=np.float64), coef=np.array(data["coef"], dtype=np.float64),
+                   intercept=float(data["intercept"]))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fitted domain and item models, the low-confidence thresholds and the fit's report."""
+
+    domain: Logistic
+    item: Logistic
+    thresholds: dict[str, float]  # by query language, "zh" (the query has Chinese) or "en"
     report: dict[str, Any] = field(default_factory=dict)
 
     def relevance(self, q: QuerySignals, rows: np.ndarray) -> np.ndarray:
@@ -80,26 +109,24 @@ class Calibration:
         return self.probability(hit_features(q, rows)) if len(rows) else np.zeros(0)
 
     def probability(self, columns: dict[str, np.ndarray]) -> np.ndarray:
-        """The logistic model applied to named feature columns (`hit_features`)."""
-        x = np.column_stack([columns[name] for name in self.features])
-        logit = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40)))
+        """P(the library answers the query) x P(this hit is relevant | it does), per row of `columns`."""
+        return self.domain.probability(columns) * self.item.probability(columns)
 
-    def is_low(self, relevances: np.ndarray | list[float]) -> bool:
+    def threshold(self, chinese: bool) -> float:
+        return self.thresholds["zh" if chinese else "en"]
+
+    def is_low(self, relevances: np.ndarray | list[float], chinese: bool) -> bool:
         """True when no answer is relevant enough to show without a warning."""
-        return len(relevances) == 0 or float(np.max(relevances)) < self.threshold
+        return len(relevances) == 0 or float(np.max(relevances)) < self.threshold(chinese)
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": list(self.features), "mean": self.mean.round(6).tolist(),
-                "scale": self.scale.round(6).tolist(), "coef": self.coef.round(6).tolist(),
-                "intercept": round(self.intercept, 6), "threshold": round(self.threshold, 4),
-                "report": self.report}
+        return {"domain": self.domain.to_json(), "item": self.item.to_json(),
+                "thresholds": {lang: round(t, 4) for lang, t in self.thresholds.items()}, "report": self.report}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Calibration:
-        return cls(features=tuple(data["features"]), mean=np.array(data["mean"], dtype=np.float64),
-                   scale=np.array(data["scale"], dtype=np.float64), coef=np.array(data["coef"], dtype=np.float64),
-                   intercept=float(data["intercept"]), threshold=float(data["threshold"]),
+        return cls(domain=Logistic.from_json(data["domain"]), item=Logistic.from_json(data["item"]),
+                   thresholds={lang: float(t) for lang, t in data["thresholds"].items()},
                    report=data.get("report", {}))
 
     def save(self, path: Path) -> None:

@@ -189,9 +189,14 @@ class Recommender:
             if explaining and explaining[0] not in chosen_theories:
                 chosen_theories[-1] = explaining[0]
         chosen = {"cases": top_cases, "theories": chosen_theories, "scripts": _best(groups["script"], scripts)}
+        # An event or product of the customer's that is one of the top case's annotations is evidence
+        # enough on its own, whatever free text came with it.
+        matched = bool(top_cases) and any(k in top_cases[0].why.fields for k in ("events", "products"))
+        low = self.engine.calibration.is_low([c.relevance for group in chosen.values() for c in group],
+                                             ranking.scores.chinese)
         return Recommendation(
             query=query,
-            low_confidence=self.engine.calibration.is_low([c.relevance for g in chosen.values() for c in g]),
+            low_confidence=low and not matched,
             **{group: [_public(c) for c in members] for group, members in chosen.items()},
         )
 
