@@ -13,7 +13,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from casebook.errors import BadQuery, CasebookError, IndexMissing, ItemNotFound, LibraryError
+from casebook.errors import (
+    BadQuery,
+    CasebookError,
+    EventStoreError,
+    IndexMissing,
+    ItemNotFound,
+    LibraryError,
+    NotInAnswer,
+    UnknownRequest,
+)
 
 log = logging.getLogger("casebook.api")
 
@@ -21,7 +30,8 @@ API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
 KINDS = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
          413: "payload_too_large", 422: "invalid", 500: "internal", 503: "not_ready"}
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 422, IndexMissing: 503,
-                                              LibraryError: 503}
+                                              LibraryError: 503, UnknownRequest: 404, NotInAnswer: 422,
+                                              EventStoreError: 503}
 # What Starlette and FastAPI say, in words that tell a client what to do.
 CLEARER = {
     "There was an error parsing the body": "the body could not be read: send UTF-8 JSON with "

@@ -19,6 +19,9 @@ LATENCY = Histogram("casebook_http_request_duration_seconds", "Time from request
                     ("method", "route"),
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
 
+EVENTS_DROPPED = Counter("casebook_events_dropped_total", (
+    "Events not recorded because this worker's event queue was full (CASEBOOK_EVENTS_QUEUE_SIZE)."))
+
 
 def observe(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, str(status)).inc()

@@ -24,7 +24,7 @@ log = logging.getLogger("casebook.api")
 
 REQUEST_ID = "X-Request-ID"
 API_KEY = "X-API-Key"
-_SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class RequestContext:
@@ -40,7 +40,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = Headers(scope=scope).get(REQUEST_ID, "")
-        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         start = time.perf_counter()
         status, size, started = 500, 0, False

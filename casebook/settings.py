@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     request_threads: int = Field(default=4, ge=1, description=(
         "Requests one API worker process computes at once; more wait their turn. Search and "
         "recommend are CPU-bound, so more threads than this only fight over the interpreter lock."))
+    events: bool = Field(default=True, description=(
+        "Record each search, recommendation and feedback in the event store (`off` records nothing)."))
+    events_path: Path | None = Field(default=None, description=(
+        "The event store, an SQLite file; defaults to `events.sqlite3` beside the index "
+        "(`<library>/.casebook/events.sqlite3`)."))
+    events_retention_days: float = Field(default=180, gt=0, description=(
+        "Events older than this many days are deleted (when a process starts, then hourly)."))
+    events_queue_size: int = Field(default=10_000, ge=1, description=(
+        "Events one process holds for its background writer; beyond that new events are dropped "
+        "and counted (`casebook_events_dropped_total`), never waited for."))
+    feedback_prior: bool = Field(default=False, description=(
+        "Let feedback rank items up: an item users used for a situation ranks up a little for "
+        "similar situations. Off until the replay evaluation (README) supports it for your traffic."))
 
     @property
     def index_path(self) -> Path:
@@ -47,6 +60,10 @@ class Settings(BaseSettings):
     def model_cache(self) -> Path:
         """Prepared encoder models, kept beside the index so a cold start is fast."""
         return self.index_path.parent / "models"
+
+    @property
+    def events_file(self) -> Path:
+        return self.events_path or self.index_path.parent / "events.sqlite3"
 
     def with_library(self, library: Path | None) -> Settings:
         """These settings with the library replaced when one is given (the CLI's --library)."""

@@ -86,6 +86,7 @@ class Engine:
         self.tokenizer = index.tokenizer
         self.cache = QueryCache(settings.query_cache_size)
         self.phrases = self._phrase_index(items)
+        self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
 
     @classmethod
     def open(cls, settings: Settings, progress: bool = False, build: bool = True) -> Engine:
@@ -101,7 +102,13 @@ class Engine:
             store.build(library, settings.index_path, encoders, progress=progress)
         index = store.load(settings.index_path)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
-        return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library)
+        engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library)
+        if settings.feedback_prior:
+            from casebook.events import EventStore
+            from casebook.search.prior import LivePrior
+
+            engine.prior = LivePrior(engine, EventStore(settings.events_file), settings.events_retention_days)
+        return engine
 
     def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
         """Each annotation phrase (situation, product, tag) -> its tokens and the rows that carry it."""
@@ -169,6 +176,9 @@ class Engine:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
         signals, tokens, matched = self.signals(query, mode)
         fused = fuse(signals, WEIGHTS)
+        boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
+        if boost is not None:
+            fused = fused + boost
         return SearchResponse(query=query, low_confidence=self.low_confidence(signals),
                               results=self._hits(fused, signals, tokens, matched, k, filters or Filters(), snippets))
 
