@@ -98,6 +98,7 @@ class Totals:
     feedback: dict[str, int]
     first_ts: float | None
     last_ts: float | None
+    processes: int  # distinct worker processes that recorded questions
 
 
 class EventStore:
@@ -282,12 +283,13 @@ class EventStore:
             window = _window(since, until)
             by_kind = dict(conn.execute("SELECT kind, COUNT(*) FROM asks WHERE ts >= ? AND ts < ? GROUP BY kind",
                                         window).fetchall())
-            low, first, last = conn.execute("SELECT SUM(low_confidence), MIN(ts), MAX(ts) FROM asks"
-                                            " WHERE ts >= ? AND ts < ?", window).fetchone()
+            low, first, last, processes = conn.execute(
+                "SELECT SUM(low_confidence), MIN(ts), MAX(ts), COUNT(DISTINCT pid) FROM asks WHERE ts >= ? AND ts < ?",
+                window).fetchone()
             feedback = dict(conn.execute("SELECT action, COUNT(*) FROM feedback WHERE ts >= ? AND ts < ?"
                                          " GROUP BY action", window).fetchall())
         return Totals(asks=sum(by_kind.values()), by_kind=by_kind, low_confidence=low or 0, feedback=feedback,
-                      first_ts=first, last_ts=last)
+                      first_ts=first, last_ts=last, processes=processes)
 
 
 # The question a person asked: the free text when there is one, else the query built from the fields.
