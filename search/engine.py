@@ -60,11 +60,22 @@ class QueryCache:
                 self._data.move_to_end(key)
                 return self._data[key]
         vector = encoder.encode_queries([text])[0]
+        self._put(encoder, [text], [vector])
+        return vector
+
+    def prefetch(self, encoder: Encoder, texts: list[str]) -> None:
+        """Encode the texts not cached yet in one batch (several times faster than one by one)."""
         with self._lock:
-            self._data[key] = vector
+            missing = list(dict.fromkeys(t for t in texts if (encoder.name, t) not in self._data))
+        if missing:
+            self._put(encoder, missing, list(encoder.encode_queries(missing)))
+
+    def _put(self, encoder: Encoder, texts: list[str], vectors: list[np.ndarray]) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._data[(encoder.name, text)] = vector
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
-        return vector
 
 
 class Engine:

@@ -20,6 +20,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from casebook.events import EventStore
 from casebook.loader import Library
@@ -31,6 +32,8 @@ TABLES = ("asked_by_situation", "asked_by_channel", "gaps", "items", "uncovered_
 NO_SITUATION = ("", "（未识别情境）")  # the row for questions that name no known situation
 EXAMPLES = 5
 NEAREST = 3
+NEAREST_FOR = 30  # the largest gap groups get their nearest items (a search each); the rest none
+CACHE_SECONDS = 60.0  # insights of an unchanged store are reused for this long
 TOP = 3  # an answer's first items per group are what counts as "answered by"
 
 
@@ -188,11 +191,14 @@ def _gaps(engine: Engine, store: EventStore, span: tuple[float, float]) -> list[
     if not questions:
         return []
     vectors = embed_questions(engine, [q.question for q in questions])
+    groups = group_questions(vectors, [q.asks for q in questions])
+    for encoder in engine.encoders.values():  # the nearest-item searches' queries, in one batch each
+        engine.cache.prefetch(encoder, [questions[g.medoid].question for g in groups[:NEAREST_FOR]])
     gaps = []
-    for group in group_questions(vectors, [q.asks for q in questions]):
+    for rank, group in enumerate(groups):
         members = [questions[i] for i in group.members]
         label = questions[group.medoid].question
-        nearest = engine.search(label, k=NEAREST, snippets=False).results
+        nearest = engine.search(label, k=NEAREST, snippets=False).results if rank < NEAREST_FOR else []
         gaps.append(Gap(
             label=label, asks=sum(q.asks for q in members), questions=len(members),
             low_confidence=sum(q.low_confidence for q in members), dismissed=sum(q.dismissed for q in members),
@@ -255,16 +261,27 @@ def table_csv(result: Insights, table: str) -> str:
     return out.getvalue()
 
 
-def insights_for(engine: Engine, settings: Settings, days: float = 30, now: float | None = None) -> Insights:
+_cached: WeakKeyDictionary[Engine, dict[tuple[str, float], tuple[float, tuple, Insights]]] = WeakKeyDictionary()
+
+
+def insights_for(engine: Engine, settings: Settings, days: float = 30) -> Insights:
     """The insights of the settings' event store; empty tables when it has recorded nothing yet
-    (the file is not created just to be read)."""
+    (the file is not created just to be read). A page view and its CSV downloads reuse one
+    computation while the store is unchanged, for up to CACHE_SECONDS."""
     path = settings.events_file
+    now = time.time()
     if not path.exists():
-        until = now if now is not None else time.time()
-        return Insights(window=Window(days, until - days * 86400, until),
+        return Insights(window=Window(days, now - days * 86400, now),
                         totals=dict.fromkeys(("asks", "search", "recommend", "low_confidence", "opened", "used",
                                               "dismissed"), 0))
-    return insights(engine, EventStore(path), days, now)
+    store = EventStore(path)
+    version, cache = store.version(), _cached.setdefault(engine, {})
+    hit = cache.get((str(path), days))
+    if hit is not None and hit[1] == version and now - hit[0] < CACHE_SECONDS:
+        return hit[2]
+    result = insights(engine, store, days, now)
+    cache[(str(path), days)] = (now, version, result)
+    return result
 
 
 def insights_text(result: Insights, rows: int = 10) -> str:

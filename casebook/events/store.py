@@ -277,6 +277,12 @@ class EventStore:
                 (*_window(since, until), top)).fetchall()
         return dict(rows)
 
+    def version(self) -> tuple[int, ...]:
+        """A stamp that changes whenever an event is added or deleted: each table's newest id and size."""
+        with self.connect() as conn:
+            return tuple(conn.execute("SELECT (SELECT MAX(id) FROM asks), (SELECT COUNT(*) FROM asks),"
+                                      " (SELECT MAX(id) FROM feedback), (SELECT COUNT(*) FROM feedback)").fetchone())
+
     def totals(self, since: float = 0.0, until: float | None = None) -> Totals:
         """Counts over the window: questions by kind, not-confident answers, feedback by action."""
         with self.connect() as conn:
