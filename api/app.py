@@ -15,14 +15,15 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from casebook.api import errors
-from casebook.api.deps import load_engine
-from casebook.api.middleware import ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import health, items, recommend, search
+from casebook.api.deps import start_live_engine
+from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
+from casebook.api.routes import editing, health, items, recommend, search
 from casebook.settings import Settings, get_settings
 
 DESCRIPTION = """Recommendations and search over casebook's library of telecom marketing cases,
 theories and sales scripts, for a CRM plugin. Every `/v1` request needs an `X-API-Key` header when
-the server sets `CASEBOOK_API_KEYS`. Errors are JSON (`ErrorBody`) with a message that says what to
+the server sets `CASEBOOK_API_KEYS`; changes to the library (`PUT`, `DELETE`, `validate`) need an
+editor key (`CASEBOOK_EDITOR_KEYS`). Errors are JSON (`ErrorBody`) with a message that says what to
 do; every answer carries `X-Request-ID` and `Server-Timing`."""
 
 
@@ -37,23 +38,27 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # sync routes run in anyio's thread pool; its size is how many requests compute at once
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
-        load_engine(app, settings)
+        live = start_live_engine(app, settings)
         yield
+        live.stop()
 
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
-    app.state.settings, app.state.engine, app.state.engine_error = settings, None, None
+    app.state.settings, app.state.live = settings, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, editing.router, pages_router):
         app.include_router(router)
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the key check (before any body is read), then the URL and body checks.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Utf8Url)
-    app.add_middleware(ApiKeys, keys=_split(settings.api_keys))
+    # Reads need a key only when read keys are set; an editor key then reads too.
+    read_keys = settings.read_keys
+    app.add_middleware(ApiKeys, keys=read_keys + list(settings.editors) if read_keys else [])
     if _split(settings.cors_origins):
         app.add_middleware(CORSMiddleware, allow_origins=_split(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
-                           expose_headers=["X-Request-ID", "Server-Timing"], max_age=600)
+                           allow_methods=["GET", "POST", "PUT", "DELETE"],
+                           allow_headers=["Content-Type", "X-API-Key", "X-Request-ID", "If-Match", "If-None-Match"],
+                           expose_headers=["X-Request-ID", "Server-Timing", "ETag", WORKER_HEADER], max_age=600)
     app.add_middleware(RequestContext)
     return app
 

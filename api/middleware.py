@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -24,6 +25,8 @@ log = logging.getLogger("casebook.api")
 
 REQUEST_ID = "X-Request-ID"
 API_KEY = "X-API-Key"
+WORKER_HEADER = "X-Casebook-Worker"  # which worker process answered (several share one port)
+WORKER = str(os.getpid())
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
@@ -51,6 +54,7 @@ class RequestContext:
                 started, status = True, message["status"]
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID] = request_id
+                headers[WORKER_HEADER] = WORKER
                 headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))

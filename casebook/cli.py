@@ -139,13 +139,12 @@ def schema() -> None:
 @app.command()
 def index(library: LibraryOpt = None, quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False) -> None:
     """Build or refresh the search index beside the library (only changed passages are re-encoded)."""
-    from casebook.loader import load_library
     from casebook.search import store
     from casebook.search.embed import encoders_for
 
     settings = settings_for(library)
-    lib = load_library(settings.library)
-    report = store.build(lib, settings.index_path, encoders_for(settings), progress=not quiet)
+    lib, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
+                                      progress=not quiet)
     encoded = ", ".join(f"{name} {n}" for name, n in report.encoded.items()) or "none"
     typer.echo(f"indexed {len(lib)} items, {report.passages} passages (encoded: {encoded}) "
                f"in {report.seconds:.1f} s -> {report.folder}")
