@@ -32,7 +32,7 @@ from urllib.parse import quote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_SECONDS = 120
+MAX_SECONDS = 300
 MAX_CLIENTS = 64
 
 

@@ -7,7 +7,9 @@
 Copies the library and its built index into a temporary folder (so nothing is re-encoded but the
 changed item and the real library is never touched), starts `casebook serve --workers N` on it with
 an editor key, runs `scripts/load.py` (recommend, keep-alive clients) meanwhile, and saves one
-test item N times through `PUT /v1/items/{id}`, each time with a new marker word in its title.
+test item N times through `PUT /v1/items/{id}`: the first save creates it (a real case under a new
+title, so every passage is new and encoded), each later one edits a sentence (an editor's note
+naming a new marker word), as a trainer's correction does.
 For each save it measures, from the moment the PUT is sent: when the PUT answered (that worker
 searches the change by then, `searchable: true`), and when every worker has returned the item for
 the marker from `GET /v1/search` (fresh connections land on random workers; each answer names its
@@ -82,15 +84,12 @@ def wait_ready(port: int, process: subprocess.Popen, timeout: float = 300) -> No
 
 
 def item_text(template: str, marker: str) -> bytes:
-    lines = template.splitlines(keepends=True)
-    out = []
-    for line in lines:
-        if line.startswith("id: "):
-            line = f"id: {ITEM}\n"
-        elif line.startswith("title: "):
-            line = f"title: 存档计时测试条目：{marker}\n"
-        out.append(line)
-    return ("".join(out).rstrip("\n") + f"\n\n编者按：计时标记{marker}。\n").encode("utf-8")
+    """The template case as the test item: a title of its own (every passage carries the title,
+    so none can reuse a vector of the template) and an editor's note naming `marker`."""
+    text = template.replace(f"id: {TEMPLATE}\n", f"id: {ITEM}\n", 1)
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    text = text.replace(title, f"title: 存档计时测试条目（{MARKERS[0]}）", 1)
+    return (text.rstrip("\n") + f"\n\n## 编者按\n\n计时标记：{marker}。\n").encode("utf-8")
 
 
 def seen_by_workers(port: int, marker: str, workers: int, since: float) -> float | None:
@@ -100,12 +99,34 @@ def seen_by_workers(port: int, marker: str, workers: int, since: float) -> float
     while time.perf_counter() - since < TIMEOUT:
         status, headers, body = request(port, "GET", path, headers={"X-API-Key": READ_KEY})
         hits = json.loads(body)["results"] if status == 200 else []
-        if any(h["id"] == ITEM and marker in h["title"] for h in hits):
+        if any(h["id"] == ITEM and marker in h["snippet"] for h in hits):
             found.add(headers.get("x-casebook-worker", "?"))
             if len(found) >= workers:
                 return time.perf_counter() - since
         time.sleep(0.02)
     return None
+
+
+def machine_busy() -> float:
+    import psutil
+
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def own_cpu() -> float:
+    """CPU seconds of this script and everything it started (server, workers, load)."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        except psutil.NoSuchProcess:
+            pass
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -144,6 +165,7 @@ def main() -> None:
                                          "--json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
                 time.sleep(2)
             rows, etag = [], None
+            started, busy, ours = time.perf_counter(), machine_busy(), own_cpu()
             for n, marker in enumerate(MARKERS[:args.saves], start=1):
                 headers = {"X-API-Key": EDITOR_KEY, "Content-Type": "text/markdown"}
                 if etag:
@@ -160,6 +182,8 @@ def main() -> None:
                 print(f"  save {n:>2} {marker}: answered {put_seconds:.2f} s, every worker "
                       f"{'-' if all_seconds is None else f'{all_seconds:.2f} s'}", file=sys.stderr, flush=True)
                 time.sleep(1)
+            wall = time.perf_counter() - started
+            others = ((machine_busy() - busy) - (own_cpu() - ours)) / (wall * (os.cpu_count() or 1))
         finally:
             load_out = ""
             if load is not None:
@@ -175,6 +199,8 @@ def main() -> None:
                 lines = (Path(tmp) / "serve.log").read_text(encoding="utf-8", errors="replace").splitlines()
                 print("\n".join(line for line in lines if " casebook." in line), file=sys.stderr)
 
+    print(f"{args.workers} workers, {args.load_clients} load clients, {os.cpu_count()} cores; other processes "
+          f"used {max(others, 0):.0%} of the cores meanwhile")
     print(f"{'save':>4} {'marker':<6} {'answered s':>10} {'searchable':>10} {'every worker s':>14}")
     for n, marker, put_s, searchable, all_s in rows:
         print(f"{n:>4} {marker:<6} {put_s:>10.2f} {searchable!s:>10} {'missed' if all_s is None else f'{all_s:.2f}':>14}")

@@ -116,6 +116,8 @@ class LiveEngine:
 
     def _run(self) -> None:
         self._refresh(self._observe())
+        if self.settings.reload_interval:
+            store.prepare_builds()  # the first save after a start is then as quick as later ones
         interval = self.settings.reload_interval or None  # 0: reload only when asked
         while not self._stop.is_set():
             self._wake.wait(interval)

@@ -276,6 +276,14 @@ def load(index_dir: Path) -> StoredIndex:
                        tokenizer=tokenizer, version=folder.name)
 
 
+def prepare_builds() -> None:
+    """Load what a rebuild needs (jieba's word list, ~50 MB), so a process that may rebuild later
+    (a server worker) does not pay for it on its first rebuild."""
+    from casebook.search.tokenize import main_dictionary
+
+    main_dictionary()
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """One builder at a time, across processes: the others wait, then find the index fresh."""
