@@ -47,7 +47,7 @@ def record(root: Path, change: Change, mode: AuditMode = "auto") -> str:
     top = git_toplevel(root) if mode in ("auto", "git") else None
     if top is not None:
         try:
-            return "git " + _commit(top, root / change.path, change)
+            return "git " + _commit(top, root.resolve() / change.path, change)
         except (subprocess.SubprocessError, OSError) as exc:
             log.error("git commit of %s failed (%s); recording it in %s instead", change.path, exc, LOG_FILE)
     elif mode == "git":

@@ -5,12 +5,12 @@ Every test works on a copy of real library items in a temporary folder.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from helpers import copy_library, item_text
@@ -161,7 +161,7 @@ def test_compose_writes_the_layout_of_the_library_files(lib):
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_in_a_git_library_each_save_is_a_commit_by_the_editor(lib):
+def test_in_a_git_library_each_save_is_a_commit_by_the_editor(lib, monkeypatch):
     def git(*args: str) -> str:
         return subprocess.run(["git", "-C", str(lib), "-c", "user.name=setup", "-c", "user.email=setup@example.com",
                                *args], check=True, capture_output=True, text=True).stdout.strip()
@@ -171,10 +171,12 @@ def test_in_a_git_library_each_save_is_a_commit_by_the_editor(lib):
     git("commit", "-q", "-m", "library")
     (lib / "unrelated.txt").write_text("staged, not part of the edit")
     git("add", "unrelated.txt")
-    saved = editing.save(lib, NEW, new_item(lib), "alice", message="add the case")
+    monkeypatch.chdir(lib.parent)  # a library named by a relative path, as CASEBOOK_LIBRARY may name it
+    saved = editing.save(Path(lib.name), NEW, new_item(lib), "alice", message="add the case")
     assert saved.audit == "git " + git("rev-parse", "HEAD")
     assert git("log", "-1", "--format=%an|%s") == "alice|add the case"
     assert git("show", "--name-only", "--format=", "HEAD") == f"cases/{NEW}.md"
     assert git("diff", "--cached", "--name-only") == "unrelated.txt"  # still staged, not committed
+    editing.delete(lib, NEW, "bob", if_match=[saved.etag])
+    assert git("log", "-1", "--format=%an|%s", "--name-status") == f"bob|Delete {NEW}\n\nD\tcases/{NEW}.md"
     assert not (lib / audit.LOG_FILE).exists()
-    os.remove(lib / "unrelated.txt")
