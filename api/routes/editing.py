@@ -51,7 +51,7 @@ Message = Annotated[str | None, Query(max_length=200, description=(
 ITEM_BODY = {"requestBody": {"required": True, "content": {
     MARKDOWN: {"schema": {"type": "string"}, "example": "---\nid: case-gd2027-01-late-fee-waiver\ntype: case\n"
                                                         "...\n---\n## 案例\n\n（案例原文）\n"},
-    JSON: {"schema": {"$ref": "#/components/schemas/ItemWrite"}, "example": examples.ITEM_WRITE},
+    JSON: {"schema": ItemWrite.model_json_schema(), "example": examples.ITEM_WRITE},
 }}}
 
 
