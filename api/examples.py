@@ -118,6 +118,6 @@ ITEM_SAVED: dict[str, Any] = {
 ITEM_CHECK: dict[str, Any] = {
     "valid": False,
     "problems": [{"field": "theories", "message": "no item has id 'theory-no-such-thing'", "line": 22},
-                 {"field": "body", "message": "a phone or ID number in the body; mask it (138****1234)",
+                 {"field": "body", "message": "a phone or ID number in the body; mask it (138XXXX1234)",
                   "line": 27, "body_line": 3}],
 }

@@ -10,7 +10,7 @@ from casebook.loader import Library, Problem, duplicate_ids, key_line, read_libr
 from casebook.model import TYPE_FOLDERS, Item
 
 _PLACEHOLDER = "TODO"
-# Customer numbers must be masked (138****1234) before a text is stored: a mainland mobile
+# Customer numbers must be masked (138XXXX1234) before a text is stored: a mainland mobile
 # number, or an 18-character resident ID number.
 PERSONAL_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|\d{17}[\dXx])(?![0-9A-Za-z])")
 
@@ -62,14 +62,14 @@ def check_item(library: Library, item: Item, text: str | None = None) -> list[Pr
         if _PLACEHOLDER in str(value):
             report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft")
         if PERSONAL_NUMBER_RE.search(str(value)):
-            report(key, f"{key}: holds a phone or ID number; mask it (138****1234)")
+            report(key, f"{key}: holds a phone or ID number; mask it (138XXXX1234)")
     for number, phrase in find_chrome(item.body):
         report_body(body_line + number - 1, f"page chrome left in the body: {phrase!r}")
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
             report_body(number, "broken characters (e.g. U+FFFD) in the body")
         if PERSONAL_NUMBER_RE.search(line):
-            report_body(number, "a phone or ID number in the body; mask it (138****1234)")
+            report_body(number, "a phone or ID number in the body; mask it (138XXXX1234)")
     return problems
 
 
