@@ -129,6 +129,15 @@ def own_cpu() -> float:
     return total
 
 
+def worker_rss(pid: int) -> list[float]:
+    """Resident memory of each worker process of the server, in MB."""
+    import psutil
+
+    workers = [c for c in psutil.Process(pid).children(recursive=True)
+               if "resource_tracker" not in " ".join(c.cmdline())]
+    return sorted(worker.memory_info().rss / 1e6 for worker in workers)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -166,6 +175,7 @@ def main() -> None:
                 time.sleep(2)
             rows, etag = [], None
             started, busy, ours = time.perf_counter(), machine_busy(), own_cpu()
+            rss_before = worker_rss(server.pid)
             for n, marker in enumerate(MARKERS[:args.saves], start=1):
                 headers = {"X-API-Key": EDITOR_KEY, "Content-Type": "text/markdown"}
                 if etag:
@@ -182,6 +192,7 @@ def main() -> None:
                 print(f"  save {n:>2} {marker}: answered {put_seconds:.2f} s, every worker "
                       f"{'-' if all_seconds is None else f'{all_seconds:.2f} s'}", file=sys.stderr, flush=True)
                 time.sleep(1)
+            rss_after = worker_rss(server.pid)
             wall = time.perf_counter() - started
             others = ((machine_busy() - busy) - (own_cpu() - ours)) / (wall * (os.cpu_count() or 1))
         finally:
@@ -201,6 +212,8 @@ def main() -> None:
 
     print(f"{args.workers} workers, {args.load_clients} load clients, {os.cpu_count()} cores; other processes "
           f"used {max(others, 0):.0%} of the cores meanwhile")
+    print("worker memory (RSS MB) before the saves: " + ", ".join(f"{m:.0f}" for m in rss_before)
+          + "; after: " + ", ".join(f"{m:.0f}" for m in rss_after))
     print(f"{'save':>4} {'marker':<6} {'answered s':>10} {'searchable':>10} {'every worker s':>14}")
     for n, marker, put_s, searchable, all_s in rows:
         print(f"{n:>4} {marker:<6} {put_s:>10.2f} {searchable!s:>10} {'missed' if all_s is None else f'{all_s:.2f}':>14}")
