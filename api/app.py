@@ -32,6 +32,8 @@ def _split(value: str) -> list[str]:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    from casebook.api.editor import auth as editor_auth
+    from casebook.api.editor import router as editor_router
     from casebook.api.pages import router as pages_router
 
     @asynccontextmanager
@@ -45,15 +47,20 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.live = settings, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, editing.router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, editing.router, editor_router,
+                   pages_router):
         app.include_router(router)
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
-    # key), then the key check (before any body is read), then the URL and body checks.
+    # key), then the editor pages' session and gate, then the key check (before any body is read),
+    # then the URL and body checks.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Utf8Url)
     # Reads need a key only when read keys are set; an editor key then reads too.
     read_keys = settings.read_keys
     app.add_middleware(ApiKeys, keys=read_keys + list(settings.editors) if read_keys else [])
+    # The editor pages' signed session and the gate that turns it (with its CSRF token) into an
+    # editor for the key check and the editing API: outside the key check, so it runs first.
+    editor_auth.install(app, settings)
     if _split(settings.cors_origins):
         app.add_middleware(CORSMiddleware, allow_origins=_split(settings.cors_origins),
                            allow_methods=["GET", "POST", "PUT", "DELETE"],

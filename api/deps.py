@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
+from casebook.api.middleware import SIGNED_IN_EDITOR
 from casebook.errors import IndexMissing
 from casebook.search import Engine
 from casebook.search.live import LiveEngine
@@ -58,9 +59,11 @@ editor_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name
 
 
 async def get_editor(request: Request, key: Annotated[str | None, Security(editor_key_header)] = None) -> str:
-    """The name of the editor whose key came in `X-API-Key`: 401 without a known key, 403 for a
-    read key or when the server has no editor keys."""
+    """The name of the editor whose key came in `X-API-Key`, or who signed in to the editor pages:
+    401 without a known key, 403 for a read key or when the server has no editor keys."""
     settings: Settings = request.app.state.settings
+    if key is None and request.scope.get("state", {}).get(SIGNED_IN_EDITOR):
+        return request.scope["state"][SIGNED_IN_EDITOR]  # checked by api/editor/auth.py, CSRF token included
     if key is None:
         raise HTTPException(401, "this change needs an editor key in the X-API-Key header",
                             headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})

@@ -249,6 +249,27 @@ def recommend(
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else recommendation_text(result))
 
 
+@app.command("editor-user")
+def editor_user(
+    name: Annotated[str, typer.Argument(help="The user's name, as the audit trail will show it.")],
+    users_file: Annotated[Optional[Path], typer.Option(
+        "--users-file", help="User list (default: $CASEBOOK_EDITOR_USERS, else .casebook/editor-users).")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin instead of asking.")] = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Add a user who may sign in to the editor pages, or change a user's password."""
+    from casebook.accounts import set_user
+
+    path = users_file or settings_for(library).editor_users_path
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    created = set_user(path, name, password)
+    typer.echo(f"{'added' if created else 'changed the password of'} {name} in {path}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 for every one.")] = "127.0.0.1",

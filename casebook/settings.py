@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The checkout's own library (cases/ and playbook/ beside the package), used when none is named.
@@ -43,6 +43,18 @@ class Settings(BaseSettings):
         "Comma-separated editor keys, each `name:key` (the name goes into the audit trail) or a bare "
         "key (name `editor`); sent as `X-API-Key`, they allow the editing API's writes (and every "
         "read). Empty: nobody can write through the API."))
+    editor_users: Path | None = Field(default=None, description=(
+        "User list of the editor pages: `name:scrypt-hash` lines, written by `casebook editor-user NAME`; "
+        "defaults to `<library>/.casebook/editor-users`. Its users sign in with a password."))
+    editor_secret: SecretStr | None = Field(default=None, description=(
+        "Key that signs the editor pages' sign-in cookies; by default a random key made once and kept "
+        "in `.casebook/editor-secret` beside the index, shared by every worker. Set it when servers "
+        "on several machines serve one site."))
+    editor_session_hours: float = Field(default=12.0, gt=0, description=(
+        "Hours an editor stays signed in to the editor pages without using them."))
+    pages_sign_in: bool = Field(default=False, description=(
+        "When true, the reading pages (search, items, browse, pack) also need an editor sign-in; "
+        "by default they are open to anyone who can reach the server."))
     reload_interval: float = Field(default=1.0, ge=0, description=(
         "Seconds between a server worker's checks for changed library files or a new index "
         "version (`casebook index` from another shell); 0 turns live reloading off."))
@@ -62,6 +74,10 @@ class Settings(BaseSettings):
     def model_cache(self) -> Path:
         """Prepared encoder models, kept beside the index so a cold start is fast."""
         return self.index_path.parent / "models"
+
+    @property
+    def editor_users_path(self) -> Path:
+        return self.editor_users or self.index_path.parent / "editor-users"
 
     @property
     def read_keys(self) -> list[str]:
