@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png.
+"""Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png,
+and editor.png: the editor's form for a case, with a problem the checks found as the trainer typed.
 
     .venv/bin/python scripts/screenshots.py            # starts `casebook serve` on a free port
-    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000   # or uses a running one
+    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000 --editor-key KEY   # or uses a running one
+    .venv/bin/python scripts/screenshots.py --only editor
 
 Needs Debian's chromium and chromium-driver, and a CJK font for the Chinese text
 (`apt-get install -y chromium chromium-driver fonts-noto-cjk`).
@@ -11,6 +13,7 @@ Needs Debian's chromium and chromium-driver, and a CJK font for the Chinese text
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import tempfile
 import time
@@ -21,7 +24,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import casebook_server, chrome, new_window, quit_chrome  # noqa: E402 (tests/ on the path first)
+from browser import casebook_server, chrome, navigate, new_window, quit_chrome  # noqa: E402 (tests/ on the path first)
 
 OUT = ROOT / "docs" / "img"
 QUERY = "客户要销号怎么挽留"
@@ -33,6 +36,8 @@ PACK = {
         ("theory-customer-retention-steps", ""),
     ],
 }
+EDITED = "case-05-sincere-marketing-arrears-landlord"
+SHOTS = ("search", "pack", "editor")
 
 
 def shoot_search(driver, base: str) -> None:
@@ -62,20 +67,53 @@ def shoot_pack(driver, base: str) -> None:
     driver.save_screenshot(str(OUT / "pack-print.png"))
 
 
+def shoot_editor(driver, base: str, key: str) -> None:
+    """A real case in the editor, its English title just cleared: the API's check shows the problem
+    beside the field and in the side panel. Nothing is saved."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base}/lang/zh?next=/editor/sign-in")
+    driver.find_element(By.ID, "sign-in-key-field").send_keys(key)
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "#sign-in-key button").click)
+    driver.set_window_size(1280, 1400)
+    driver.get(f"{base}/editor/items/{EDITED}")
+    driver.find_element(By.ID, "f-title_en").clear()
+    driver.find_element(By.ID, "f-title_en").send_keys(" ")
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-problems-for="title_en"] li'))
+    driver.execute_script("document.activeElement.blur()")
+    driver.save_screenshot(str(OUT / "editor.png"))
+    driver.execute_script("window.onbeforeunload = null")
+    driver.set_window_size(1280, 1000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running casebook service (default: start one)")
+    parser.add_argument("--editor-key", help="an editor key of the running service (for editor.png)")
+    parser.add_argument("--only", choices=SHOTS, action="append", help="take only these (repeatable)")
     args = parser.parse_args()
+    shots = args.only or list(SHOTS)
+    key = args.editor_key or (None if args.url else secrets.token_urlsafe(16))
+    if "editor" in shots and key is None:
+        parser.error("--url needs --editor-key for the editor screenshot (or leave it out with --only)")
     OUT.mkdir(parents=True, exist_ok=True)
-    with (nullcontext(args.url.rstrip("/")) if args.url else casebook_server()) as base:
+    server = casebook_server({"CASEBOOK_EDITOR_KEYS": f"screenshots:{key}"})
+    with (nullcontext(args.url.rstrip("/")) if args.url else server) as base:
         driver = chrome(Path(tempfile.mkdtemp()), width=1280, height=1000)
         try:
-            shoot_search(driver, base)
-            shoot_pack(driver, base)
+            if "search" in shots:
+                shoot_search(driver, base)
+            if "pack" in shots:
+                shoot_pack(driver, base)
+            if "editor" in shots:
+                shoot_editor(driver, base, key)
         finally:
             quit_chrome(driver)
-    for name in ("search.png", "pack.png", "pack-print.png"):
-        print(OUT / name)
+    files = {"search": ["search.png"], "pack": ["pack.png", "pack-print.png"], "editor": ["editor.png"]}
+    for shot in shots:
+        for name in files[shot]:
+            print(OUT / name)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ class Option:
     value: str  # what the item's front matter holds
     label: str
     alt: str = ""  # the other language, shown small
-    terms: str = ""  # every way to say it, for the picker's filter
+    terms: str = ""  # other ways to say it (synonyms, the id), for the picker's filter
 
 
 @dataclass
@@ -64,16 +64,22 @@ def concept_groups(library: Library, kind: str, w: EditorWords) -> list[Group]:
     for concept in found:
         label, alt = (concept.label_en or concept.label, concept.label) if english else (
             concept.label, concept.label_en)
-        terms = " ".join([concept.id, concept.label, concept.label_en, *concept.synonyms])
-        option = Option(concept.canonical, label, alt if alt != label else "", terms)
+        option = Option(concept.canonical, label, alt if alt != label else "",
+                        other_terms([concept.id, *concept.synonyms], label, alt))
         groups.get(concept.family or "", loose).options.append(option)
     return [g for g in [*groups.values(), loose] if g.options]
 
 
+def other_terms(terms: list[str], *shown: str) -> str:
+    """The terms a picker's filter also matches, beyond the words the option shows."""
+    seen = set(shown)
+    return " ".join(t for t in dict.fromkeys(terms) if t and t not in seen)
+
+
 def enum_groups(kind: str, values: list[str], w: EditorWords) -> list[Group]:
-    other = "zh" if w.lang == "en" else "en"
-    other_words = EditorWords(other)
-    return [Group("", [Option(v, w.label(kind, v), other_words.label(kind, v), v) for v in values])]
+    other = EditorWords("zh" if w.lang == "en" else "en")
+    return [Group("", [Option(v, w.label(kind, v), other.label(kind, v), other_terms([v], w.label(kind, v)))
+                       for v in values])]
 
 
 def item_groups(library: Library, item_type: str, w: EditorWords) -> list[Group]:
@@ -81,8 +87,7 @@ def item_groups(library: Library, item_type: str, w: EditorWords) -> list[Group]
     groups: dict[str, Group] = {}
     for item in sorted(library.of_type(item_type), key=lambda i: (i.kind or "", w.title(i))):
         group = groups.setdefault(item.kind or "", Group(item.kind or ""))
-        group.options.append(Option(item.id, w.title(item), w.alt_title(item),
-                                    " ".join([item.id, item.title, item.title_en])))
+        group.options.append(Option(item.id, w.title(item), w.alt_title(item), item.id))
     return list(groups.values())
 
 

@@ -25,6 +25,7 @@ templates = Jinja2Templates(directory=HERE / "templates")
 # The editor's templates first, then the reading pages' (base.html, _macros.html), so the editor
 # looks like the rest of the site and keeps its navigation and language switch.
 templates.env.loader = ChoiceLoader([FileSystemLoader(HERE / "templates"), page_templates.env.loader])
+templates.env.trim_blocks = templates.env.lstrip_blocks = True  # the form has a thousand options: no blank lines
 
 router = page_router()
 

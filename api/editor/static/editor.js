@@ -68,7 +68,6 @@
       const group = $(".picker-new", fs);
       const label = document.createElement("label");
       label.className = "opt";
-      label.dataset.terms = text;
       const box = document.createElement("input");
       box.type = "checkbox";
       box.value = text;
@@ -89,7 +88,7 @@
       for (const group of $$(".picker-group", fs)) {
         let any = false;
         for (const opt of $$(".opt", group)) {
-          opt.hidden = Boolean(query) && !norm(opt.dataset.terms).includes(query);
+          opt.hidden = Boolean(query) && !norm(opt.textContent + " " + (opt.dataset.terms || "")).includes(query);
           any = any || !opt.hidden;
         }
         group.hidden = !any;
@@ -208,7 +207,7 @@
         if (owner) owner.classList.add("has-problem");
       }
       const li = document.createElement("li");
-      const heading = owner ? $("label, legend, h2", owner) : null;
+      const heading = owner ? $("label, legend, h2, h3", owner) : null;
       const name = document.createElement("strong");
       name.textContent = (heading ? heading.firstChild.textContent.trim() : problem.field || W.general) + " ";
       li.append(name, where + problem.message);
@@ -366,6 +365,14 @@
     else pane.textContent = got.message;
   }
 
+  // A ticked field is no longer marked as a suggestion on the form.
+  function markReviewed(box) {
+    for (const el of $$('[data-field="' + box.value + '"]', form)) {
+      el.classList.toggle("under-review", !box.checked);
+      for (const badge of $$(".review-badge", el)) badge.hidden = box.checked;
+    }
+  }
+
   // ---- wiring ---------------------------------------------------------------------------------
   $$(".picker", form).forEach(setupPicker);
   $("#f-type").addEventListener("change", () => {
@@ -377,6 +384,7 @@
     if (!ev.target.matches(".picker-filter, #f-message")) changed();
   });
   form.addEventListener("change", (ev) => {
+    if (ev.target.matches("#review input")) markReviewed(ev.target);
     if (ev.target.matches("select, #review input")) changed();
   });
   form.addEventListener("submit", save);
