@@ -125,6 +125,8 @@ def write(box, paras: list[Para], lead_color: str = "1F5FAE") -> None:
         paragraph.line_spacing = Pt(style.pitch)
         paragraph.space_before = Pt(0 if n == 0 else style.space_before)
         paragraph.space_after = Pt(0)
+        # No punctuation hanging past the frame's edge (LibreOffice hangs a line-end full stop by default).
+        paragraph._p.get_or_add_pPr().set("hangingPunct", "0")
         if para.kind == "bullet":
             _bullet(paragraph, style.size)
         if para.lead:
