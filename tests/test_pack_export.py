@@ -254,3 +254,18 @@ def test_a_malformed_pack_file_is_an_error_naming_the_field(tmp_path):
     done = casebook("pack", "not-json.json", "--to", "out.docx", cwd=tmp_path)
     assert done.returncode == 1 and "not-json.json:2:" in done.stderr and "not JSON" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_longest_titles_and_summaries_stay_in_their_frames(library, tmp_path):
+    from casebook.export import export_pack
+    from casebook.pack import PackFile, resolve
+
+    longest = {max(library.items, key=lambda i: len(getattr(i, name))).id
+               for name in ("title", "title_en", "summary", "body")}
+    request = PackFile.model_validate({"title": "长" * 200, "audience": "x" * 200,
+                                       "items": [{"id": i, "note": "n"} for i in sorted(longest)]})
+    (tmp_path / "long.pptx").write_bytes(export_pack(resolve(request, library, strict=True), "pptx"))
+    deck = Presentation(str(tmp_path / "long.pptx"))
+    over = [(n, sh.name) for n, s in enumerate(deck.slides, start=1)
+            for sh in s.shapes if sh.has_text_frame and sh.text_frame.text and frame_overflow(sh) > 0]
+    assert not over

@@ -45,17 +45,20 @@ LABEL = Style(13, 20, space_before=16, bold=True, color=PRIMARY)
 LINK_TITLE = Style(17, 25, space_before=10, bold=True)
 LINK_TEXT = Style(14, 21, space_before=2, color=INK_2)
 SCRIPT_LINE = Style(15, 22, space_before=4)
+KICKER = Style(11, 16, bold=True, color=GOLD)
+TINY = 6.0  # points: the floor for a title or summary too long for its frame at any readable size
 
 
 def _sized(style: Style, size: float) -> Style:
     return Style(size, style.pitch * size / style.size, style.space_before, style.bold, style.italic, style.color)
 
 
-def fitted(text: str, style: Style, frame: Frame, smallest: float) -> Para:
-    """The text in one frame at the largest size, down to `smallest`, at which it fits."""
+def fitted(text: str, style: Style, frame: Frame) -> Para:
+    """The text in one frame at the largest size at which it fits (a title, a summary: a very long
+    one is set small rather than run off the slide)."""
     size = style.size
-    while size > smallest and not fits([Para(text, _sized(style, size))], frame):
-        size -= 1
+    while size > TINY and not fits([Para(text, _sized(style, size))], frame):
+        size -= 0.5
     return Para(text, _sized(style, size))
 
 
@@ -89,15 +92,15 @@ def _header(deck: Deck, slide, p: PackItem, number: int, part: str) -> None:
     kit.rect(slide, 0, 0, WIDTH, HEADER, NAVY, "band")
     kit.rect(slide, 0, 0, 10, HEADER, color, "type-strip")
     kicker = f"{number:02d} · {TYPE_LABEL[p.item.type]} · {part}"
-    _box(slide, MARGIN, 10, WIDTH - 2 * MARGIN, 20, "kicker", [Para(kicker, Style(11, 16, bold=True, color=GOLD))])
-    title = fitted(p.item.title, Style(24, 29, bold=True, color=WHITE), kit.inner(WIDTH - 2 * MARGIN, 50), 14)
+    _box(slide, MARGIN, 10, WIDTH - 2 * MARGIN, 20, "kicker", [fitted(kicker, KICKER, kit.inner(WIDTH - 2 * MARGIN, 20))])
+    title = fitted(p.item.title, Style(24, 29, bold=True, color=WHITE), kit.inner(WIDTH - 2 * MARGIN, 50))
     _box(slide, MARGIN, 30, WIDTH - 2 * MARGIN, 50, "title", [title], anchor=MSO_ANCHOR.MIDDLE)
 
 
 def _footer(deck: Deck, slide, source: str) -> None:
     """The source under every item slide, and the slide number."""
     kit.rect(slide, MARGIN, FOOTER_Y, WIDTH - 2 * MARGIN, 0.75, LINE, "rule")
-    text = fitted(f"出处 Source：{source}", Style(10, 13, color=MUTED), kit.inner(WIDTH - 2 * MARGIN - 80, 34), 8)
+    text = fitted(f"出处 Source：{source}", Style(10, 13, color=MUTED), kit.inner(WIDTH - 2 * MARGIN - 80, 34))
     _box(slide, MARGIN, FOOTER_Y + 4, WIDTH - 2 * MARGIN - 80, 34, "source", [text])
     _box(slide, WIDTH - MARGIN - 80, FOOTER_Y + 4, 80, 20, "page-number",
          [Para(str(deck.number), Style(10, 13, color=MUTED))], align=PP_ALIGN.RIGHT)
@@ -108,11 +111,14 @@ def title_slide(deck: Deck, pack: Pack) -> None:
     kit.rect(slide, 0, 0, WIDTH, HEIGHT, NAVY, "background")
     kit.rect(slide, MARGIN, 150, 72, 6, GOLD, "accent")
     _box(slide, MARGIN, 108, 864, 30, "kicker", [Para("casebook · 培训讨论包 SESSION PACK", Style(14, 20, bold=True, color=GOLD))])
-    title = fitted(pack.title, Style(40, 50, bold=True, color=WHITE), kit.inner(864, 170), 22)
+    title = fitted(pack.title, Style(40, 50, bold=True, color=WHITE), kit.inner(864, 170))
     _box(slide, MARGIN, 172, 864, 170, "title", [title])
-    meta = [Para(f"对象 Audience：{pack.audience}", Style(20, 28, color=PALE))] if pack.audience else []
-    meta.append(Para(f"{pack.day.isoformat()} · {len(pack.items)} 项 items", Style(16, 24, space_before=8, color=PALE)))
-    _box(slide, MARGIN, 360, 864, 90, "meta", meta)
+    dated = Para(f"{pack.day.isoformat()} · {len(pack.items)} 项 items", Style(16, 24, space_before=8, color=PALE))
+    meta = [dated]
+    if pack.audience:  # up to 200 characters: set smaller when it is long
+        room = kit.inner(864, 130 - dated.style.pitch - dated.style.space_before)
+        meta.insert(0, fitted(f"对象 Audience：{pack.audience}", Style(20, 28, color=PALE), room))
+    _box(slide, MARGIN, 350, 864, 130, "meta", meta)
 
 
 def agenda_slides(deck: Deck, pack: Pack) -> None:
@@ -125,9 +131,9 @@ def agenda_slides(deck: Deck, pack: Pack) -> None:
         slide = deck.slide()
         kit.rect(slide, 0, 0, WIDTH, HEADER, NAVY, "band")
         count = f" {n}/{len(pages)}" if len(pages) > 1 else ""
-        _box(slide, MARGIN, 10, 864, 20, "kicker", [Para(pack.title, Style(11, 16, bold=True, color=GOLD))])
-        _box(slide, MARGIN, 30, 864, 50, "title", [Para(f"目录 Agenda{count}", Style(24, 29, bold=True, color=WHITE))],
-             anchor=MSO_ANCHOR.MIDDLE)
+        _box(slide, MARGIN, 10, 864, 20, "kicker", [Para(f"目录 AGENDA{count}", KICKER)])
+        title = fitted(pack.title, Style(24, 29, bold=True, color=WHITE), kit.inner(864, 50))
+        _box(slide, MARGIN, 30, 864, 50, "title", [title], anchor=MSO_ANCHOR.MIDDLE)
         _box(slide, *BODY, "agenda", page)
 
 
@@ -144,14 +150,14 @@ def situation_slide(deck: Deck, p: PackItem, number: int) -> None:
     item, (color, soft) = p.item, TYPE_COLOR[p.item.type]
     slide = deck.slide(p.note)
     _header(deck, slide, p, number, "情境 SITUATION")
-    title_en = fitted(item.title_en, Style(15, 20, italic=True, color=INK_2), kit.inner(864, 58), 10)
+    title_en = fitted(item.title_en, Style(15, 20, italic=True, color=INK_2), kit.inner(864, 58))
     _box(slide, MARGIN, 98, 864, 58, "title-en", [title_en])
     kit.rect(slide, MARGIN, 166, 864, 206, soft, "situation-panel", rounded=True)
     kit.rect(slide, MARGIN, 166, 6, 206, color, "situation-strip")
     label = Para("情境 Situation", Style(13, 20, bold=True, color=color))
-    summary = fitted(item.summary, Style(24, 36, space_before=8, color=INK), kit.inner(816, 150), 14)
+    summary = fitted(item.summary, Style(24, 36, space_before=8, color=INK), kit.inner(816, 150))
     _box(slide, MARGIN + 24, 178, 816, 182, "situation", [label, summary])
-    notes = fitted(_annotations(p), Style(13, 20, color=INK_2), kit.inner(864, 96), 9)
+    notes = fitted(_annotations(p), Style(13, 20, color=INK_2), kit.inner(864, 96))
     _box(slide, MARGIN, 384, 864, 96, "annotations", [notes])
     _footer(deck, slide, source_line(item))
 
