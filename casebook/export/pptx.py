@@ -86,7 +86,7 @@ def _box(slide, x: float, y: float, w: float, h: float, name: str, paras: list[P
     return box
 
 
-def _header(deck: Deck, slide, p: PackItem, number: int, part: str) -> None:
+def _header(slide, p: PackItem, number: int, part: str) -> None:
     """The band on top of an item's slides: the item's number, type and part, and its title."""
     color = TYPE_COLOR[p.item.type][0]
     kit.rect(slide, 0, 0, WIDTH, HEADER, NAVY, "band")
@@ -149,7 +149,7 @@ def situation_slide(deck: Deck, p: PackItem, number: int) -> None:
     """The item's opener: its English title, the situation (summary) and its annotations."""
     item, (color, soft) = p.item, TYPE_COLOR[p.item.type]
     slide = deck.slide(p.note)
-    _header(deck, slide, p, number, "情境 SITUATION")
+    _header(slide, p, number, "情境 SITUATION")
     title_en = fitted(item.title_en, Style(15, 20, italic=True, color=INK_2), kit.inner(864, 58))
     _box(slide, MARGIN, 98, 864, 58, "title-en", [title_en])
     kit.rect(slide, MARGIN, 166, 864, 206, soft, "situation-panel", rounded=True)
@@ -167,7 +167,7 @@ def story_slides(deck: Deck, p: PackItem, number: int) -> None:
     pages = flow_story(body_blocks(p.item.body), STORY, kit.inner(*BODY[2:]))
     for n, page in enumerate(pages, start=1):
         slide = deck.slide(p.note)
-        _header(deck, slide, p, number, f"原文 STORY {n}/{len(pages)}")
+        _header(slide, p, number, f"原文 STORY {n}/{len(pages)}")
         _box(slide, *BODY, "story", page)
         _footer(deck, slide, source_line(p.item))
 
@@ -178,7 +178,7 @@ def prompt_slides(deck: Deck, p: PackItem, number: int) -> None:
     for n, page in enumerate(pages, start=1):
         slide = deck.slide(p.note)
         count = f" {n}/{len(pages)}" if len(pages) > 1 else ""
-        _header(deck, slide, p, number, f"讨论 DISCUSSION{count}")
+        _header(slide, p, number, f"讨论 DISCUSSION{count}")
         _box(slide, *BODY, "prompts", page)
         _footer(deck, slide, source_line(p.item))
 
@@ -218,7 +218,7 @@ def link_slides(deck: Deck, p: PackItem, number: int) -> None:
     for n, page in enumerate(pages, start=1):
         slide = deck.slide(p.note)
         count = f" {n}/{len(pages)}" if len(pages) > 1 else ""
-        _header(deck, slide, p, number, f"理论与话术 THEORY & SCRIPTS{count}")
+        _header(slide, p, number, f"理论与话术 THEORY & SCRIPTS{count}")
         _box(slide, *BODY, "links", page)
         _footer(deck, slide, source_line(p.item))
 
