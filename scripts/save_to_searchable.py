@@ -70,17 +70,20 @@ def request(port: int, method: str, path: str, body: bytes | None = None,
         connection.close()
 
 
-def wait_ready(port: int, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline, in_a_row = time.monotonic() + timeout, 0
-    while in_a_row < 10:
+def wait_ready(port: int, process: subprocess.Popen, workers: int, timeout: float = 300) -> None:
+    """Until every worker has answered /readyz with 200 (each names itself in X-Casebook-Worker)."""
+    deadline, ready = time.monotonic() + timeout, set()
+    while len(ready) < workers:
         if process.poll() is not None or time.monotonic() > deadline:
             sys.exit("the server did not become ready")
         try:
-            in_a_row = in_a_row + 1 if request(port, "GET", "/readyz")[0] == 200 else 0
+            status, headers, _ = request(port, "GET", "/readyz")
+            if status == 200:
+                ready.add(headers.get("x-casebook-worker"))
+                continue
         except OSError:
-            in_a_row = 0
-        if in_a_row == 0:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
 
 
 def item_text(template: str, marker: str) -> bytes:
@@ -166,7 +169,7 @@ def main() -> None:
                                   env=env, stdout=log, stderr=subprocess.STDOUT)
         load = None
         try:
-            wait_ready(port, server)
+            wait_ready(port, server, args.workers)
             if args.load_clients:
                 load = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "load.py"), "--url",
                                          f"http://127.0.0.1:{port}", "--clients", str(args.load_clients),
