@@ -83,7 +83,9 @@ def pick(driver, field: str, query: str, value: str) -> None:
 
 
 def body_problems(driver) -> list[str]:
-    return [li.text for li in driver.find_elements(By.CSS_SELECTOR, '[data-problems-for="body"] li')]
+    """The problems shown under the body, read in one go (the page replaces them after each check)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('[data-problems-for=\"body\"] li'), li => li.textContent)")
 
 
 def check_status(driver) -> str:
@@ -118,8 +120,10 @@ def test_sign_in_create_with_pickers_fix_a_live_problem_save_and_find_it(editor,
     pick(editor, "theories", "真诚", THEORY)
     type_into(editor, "f-body", f"## 案例\n\n骆驼营业厅的客户来电{PHONE}，要求销号。营业员耐心询问原因，真诚沟通，客户最终留了下来。")
 
-    wait(editor, lambda d: body_problems(d))  # the API's lint, as the trainer types: the unmasked number
-    assert body_problems(editor)[0].startswith("L3:") and "bad" in check_status(editor)
+    # The API's lint, as the trainer types: the unmasked number, on the body's third line (a check
+    # that ran before the body was typed reported an empty body instead).
+    wait(editor, lambda d: [p for p in body_problems(d) if p.startswith("L3:")])
+    assert "bad" in check_status(editor)
     body = editor.find_element(By.ID, "f-body")
     body.send_keys(Keys.CONTROL, "a")
     body.send_keys(f"## 案例\n\n骆驼营业厅的客户来电{MASKED}，要求销号。营业员耐心询问原因，真诚沟通，客户最终留了下来。")
@@ -137,9 +141,12 @@ def test_sign_in_create_with_pickers_fix_a_live_problem_save_and_find_it(editor,
     audit = [json.loads(line) for line in (site.library / ".casebook" / "audit.jsonl").read_text().splitlines()]
     assert (audit[-1]["action"], audit[-1]["item_id"], audit[-1]["editor"]) == ("create", ITEM, USER)
 
-    editor.get(site.url + "/?q=" + quote(TITLE))
-    cards = editor.find_elements(By.CSS_SELECTOR, "#results .card")
-    assert cards and cards[0].get_attribute("data-id") == ITEM
+    def first_result(driver) -> str | None:  # the save waited until the server searched it; poll in case not
+        driver.get(site.url + "/?q=" + quote(TITLE))
+        cards = driver.find_elements(By.CSS_SELECTOR, "#results .card")
+        return cards[0].get_attribute("data-id") if cards else None
+
+    assert wait(editor, lambda d: first_result(d) == ITEM, SAVE_TIMEOUT)
 
 
 def test_save_over_someone_elses_change_is_refused_and_keeps_the_trainers_text(editor, site):
