@@ -1,7 +1,8 @@
 """The FastAPI application: the JSON API under `/v1`, health and metrics, and the pages at `/`.
 
 `create_app(settings)` builds it; `main()` is the factory `casebook serve` hands to uvicorn, once
-per worker process. Each process loads the engine once and shares it, read-only, across requests.
+per worker process. Each process serves one engine, shared read-only across requests, and its
+live index (search/live.py) swaps in a new one when the library or the index changes.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""What the routes depend on, as typed aliases: the engine (loaded once per process), the settings,
-and the documented `X-API-Key` header."""
+"""What the routes depend on, as typed aliases: the engine this process serves now (its live index
+keeps it up to date), the settings, the editor behind a change, and the documented `X-API-Key` header."""
 
 from __future__ import annotations
 
