@@ -156,13 +156,12 @@ def schema() -> None:
 @app.command()
 def index(library: LibraryOpt = None, quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False) -> None:
     """Build or refresh the search index beside the library (only changed passages are re-encoded)."""
-    from casebook.loader import load_library
     from casebook.search import store
     from casebook.search.embed import encoders_for
 
     settings = settings_for(library)
-    lib = load_library(settings.library)
-    report = store.build(lib, settings.index_path, encoders_for(settings), progress=not quiet)
+    lib, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
+                                      progress=not quiet)
     encoded = ", ".join(f"{name} {n}" for name, n in report.encoded.items()) or "none"
     typer.echo(f"indexed {len(lib)} items, {report.passages} passages (encoded: {encoded}) "
                f"in {report.seconds:.1f} s -> {report.folder}")
@@ -274,6 +273,53 @@ def recommend(
         result = run(engine, situation, cases=limit, theories=limit, scripts=limit)
         record_recommendation(recorder, result, situation, request_id=request_id, channel="cli", started=started)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else recommendation_text(result))
+
+
+@app.command("pack")
+def pack_(
+    file: Annotated[Path, typer.Argument(help="A pack file (JSON), as saved from the /pack page.")],
+    to: Annotated[Path, typer.Option("--to", help="Output file; its extension picks the format: "
+                                                  ".pptx slides, .docx handout, .md Markdown.")],
+    library: LibraryOpt = None,
+) -> None:
+    """Export a session pack file as PowerPoint slides, a Word handout or Markdown."""
+    from casebook.errors import BadQuery
+    from casebook.export import export_file, format_of
+
+    try:
+        fmt = format_of(to)
+    except BadQuery as exc:
+        fail(str(exc), 2)
+    pack, data = export_file(file, open_library(library), fmt)
+    partial = to.with_name(f".{to.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(to)  # a crash mid-write leaves any earlier export whole
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {to}: {exc.strerror}")
+    typer.echo(f"{to}: {len(pack.items)} item(s), {len(data):,} bytes")
+
+
+@app.command("editor-user")
+def editor_user(
+    name: Annotated[str, typer.Argument(help="The user's name, as the audit trail will show it.")],
+    users_file: Annotated[Optional[Path], typer.Option(
+        "--users-file", help="User list (default: $CASEBOOK_EDITOR_USERS, else .casebook/editor-users).")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin instead of asking.")] = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Add a user who may sign in to the editor pages, or change a user's password."""
+    from casebook.accounts import set_user
+
+    path = users_file or settings_for(library).editor_users_path
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    created = set_user(path, name, password)
+    typer.echo(f"{'added' if created else 'changed the password of'} {name} in {path}")
 
 
 @app.command()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
 import numpy as np
 
-from casebook.errors import BadQuery, IndexMissing
-from casebook.loader import Library, load_library
+from casebook.errors import BadQuery
+from casebook.loader import Library
 from casebook.model import Item
 from casebook.search import store
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
@@ -83,7 +82,7 @@ class Engine:
 
     def __init__(self, items: list[Item], index: store.StoredIndex, encoders: dict[str, Encoder],
                  settings: Settings, library: Library | None = None,
-                 passage_texts: dict[str, list[str]] | None = None) -> None:
+                 passage_texts: dict[str, list[str]] | None = None, cache: QueryCache | None = None) -> None:
         self.library = library or Library(root=settings.library, items=items)
         self.settings = settings
         self.items = items
@@ -95,25 +94,24 @@ class Engine:
         self.passages = passage_texts or {
             item.id: [p.text for p in passages(item)[ANNOTATION_PASSAGES:]] for item in items}
         self.tokenizer = index.tokenizer
-        self.cache = QueryCache(settings.query_cache_size)
+        self.cache = cache or QueryCache(settings.query_cache_size)
+        self.version = index.version  # the index folder it was loaded from
         self.phrases = self._phrase_index(items)
         self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
 
     @classmethod
-    def open(cls, settings: Settings, progress: bool = False, build: bool = True) -> Engine:
-        """Load the index of `settings.library`, building it first when it is missing or stale."""
-        library = load_library(settings.library)
-        encoders = encoders_for(settings)
-        reason = store.staleness(settings.index_path, settings.library, [spec for spec, _ in encoders])
-        if reason is not None:
-            if not build:
-                raise IndexMissing(f"{reason}: run `casebook index`")
-            if progress:
-                print(f"building the index ({reason}) ...", file=sys.stderr)
-            store.build(library, settings.index_path, encoders, progress=progress)
-        index = store.load(settings.index_path)
+    def open(cls, settings: Settings, progress: bool = False, build: bool = True,
+             encoders: list[tuple[str, Encoder]] | None = None, cache: QueryCache | None = None) -> Engine:
+        """Load the index of `settings.library`, building it first when it is missing or stale.
+
+        A reload passes the `encoders` and query `cache` of the engine it replaces: models are
+        loaded once per process, and query vectors do not depend on the index.
+        """
+        encoders = encoders if encoders is not None else encoders_for(settings)
+        library, index = store.open_fresh(settings.library, settings.index_path, encoders,
+                                          build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
-        engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library)
+        engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
         if settings.feedback_prior:
             from casebook.events import EventStore
             from casebook.search.prior import LivePrior

@@ -65,7 +65,7 @@ def test_one_user_counts_once_per_item_however_often_they_send_it(engine):
 
 
 def test_feedback_on_other_situations_leaves_an_unrelated_question_alone(engine):
-    item = list(scores(engine, ASKED))[0]
+    item = next(iter(scores(engine, ASKED)))
     with prior_on(engine, [Use(ASKED, item, f"user-{n}") for n in range(10)]) as prior:
         assert prior.boost(UNRELATED) is None
 
