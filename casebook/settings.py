@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     @property
     def events_file(self) -> Path:
         return self.events_path or self.index_path.parent / "events.sqlite3"
+
+    @property
     def editor_users_path(self) -> Path:
         return self.editor_users or self.index_path.parent / "editor-users"
 
