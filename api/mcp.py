@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Annotated
@@ -27,11 +29,13 @@ from starlette.routing import Route
 
 from casebook.api.schemas import CustomerFields, RecommendResponse, SearchResults
 from casebook.errors import CasebookError
+from casebook.events import NullRecorder, Recorder
 from casebook.loader import Library
 from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Channel, FrontMatter, ItemType, Segment
 from casebook.search import Engine, Filters
 from casebook.search.engine import MAX_QUERY_CHARS
 from casebook.search.recommend import CustomerSituation, recommend
+from casebook.search.usage import record_recommendation, record_search
 from casebook.settings import Settings
 
 log = logging.getLogger("casebook.mcp")
@@ -40,6 +44,7 @@ PATH = "/mcp"
 ITEM_URI = "casebook://items/{item_id}"
 MAX_RESULTS = 20  # an assistant reads every result; more only fills its context
 EngineSource = Callable[[], Engine]
+RecorderSource = Callable[[], Recorder | NullRecorder]
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 
 
@@ -90,9 +95,10 @@ RELEVANCE_NOTE = ("Each result carries `relevance`, a calibrated probability in 
                   "`low_confidence`: true means nothing in the library fits, so say so rather than quote it.")
 
 
-def create_server(library: Library, engine: EngineSource) -> MCPServer:
+def create_server(library: Library, engine: EngineSource, recorder: RecorderSource = NullRecorder) -> MCPServer:
     """The MCP server over `library`; `engine()` gives the engine to answer with (it may block
-    until the index is loaded, or raise CasebookError when it cannot be)."""
+    until the index is loaded, or raise CasebookError when it cannot be); searches and
+    recommendations are recorded to `recorder()` (channel `mcp`) under their `request_id`."""
     about = library_description(library)
     server = MCPServer("casebook", title="casebook marketing case library", version="1.0.0", log_level="WARNING",
                        instructions=f"{about} Use `search` for a question, `recommend` for a customer's "
@@ -118,24 +124,27 @@ def create_server(library: Library, engine: EngineSource) -> MCPServer:
         filters = Filters(types=list(types or []), segments=[_value(s) for s in segments or []],
                           channels=[_value(c) for c in channels or []], situations=list(situations or []),
                           tags=list(tags or []))
+        request_id, started = uuid.uuid4().hex, time.perf_counter()
         try:
             found = current().search(query, k=k, filters=filters)
         except CasebookError as exc:
             raise ToolError(str(exc)) from exc
-        return SearchResults.model_validate(found, from_attributes=True)
+        record_search(recorder(), found, request_id=request_id, channel="mcp", started=started, filters=filters)
+        return SearchResults.model_validate({**found.as_dict(), "request_id": request_id})
 
     def recommend_for(
         text: Annotated[str, Field(max_length=1000, description="The customer's situation in free text.")] = "",
         customer: Annotated[CustomerFields | None, Field(description="What the CRM knows about the customer.")] = None,
         limit: Annotated[int, Field(ge=1, le=10, description="Most items per group.")] = 3,
     ) -> RecommendResponse:
-        fields = (customer or CustomerFields()).model_dump()
+        situation = CustomerSituation(text=text, **(customer or CustomerFields()).model_dump())
+        request_id, started = uuid.uuid4().hex, time.perf_counter()
         try:
-            result = recommend(current(), CustomerSituation(text=text, **fields),
-                               cases=limit, theories=limit, scripts=limit)
+            result = recommend(current(), situation, cases=limit, theories=limit, scripts=limit)
         except CasebookError as exc:
             raise ToolError(str(exc)) from exc
-        return RecommendResponse.model_validate(result, from_attributes=True)
+        record_recommendation(recorder(), result, situation, request_id=request_id, channel="mcp", started=started)
+        return RecommendResponse.model_validate({**result.as_dict(), "request_id": request_id})
 
     def get_item(item_id: Annotated[str, Field(max_length=80, description=(
             "An item id from search or recommend, e.g. case-05-sincere-marketing-arrears-landlord."))]) -> ItemForAssistant:
@@ -202,7 +211,7 @@ def _value(enum_or_str: object) -> str:
 
 # --- the two transports ----------------------------------------------------------------------------
 
-def mount(app: FastAPI, library: Library, engine: EngineSource) -> MCPServer:
+def mount(app: FastAPI, library: Library, engine: EngineSource, recorder: RecorderSource) -> MCPServer:
     """Serve the MCP server at `/mcp` of the FastAPI app (streamable HTTP). The caller runs
     `server.session_manager.run()` inside the app's lifespan.
 
@@ -211,7 +220,7 @@ def mount(app: FastAPI, library: Library, engine: EngineSource) -> MCPServer:
     off: it accepts only localhost Host headers, and `casebook serve --host 0.0.0.0` serves
     others; the API key guards `/mcp` as it guards `/v1`.
     """
-    server = create_server(library, engine)
+    server = create_server(library, engine, recorder)
     sdk_app = server.streamable_http_app(
         streamable_http_path=PATH, stateless_http=True, json_response=True,
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
@@ -223,6 +232,7 @@ def run_stdio(settings: Settings) -> None:
     """`casebook mcp`: serve over stdin/stdout until the client closes them. The engine loads in
     the background from the start, so the handshake is answered at once and the first tool call
     waits only for what is left of the load."""
+    from casebook.events import open_recorder
     from casebook.loader import load_library
 
     library = load_library(settings.library)
@@ -246,4 +256,8 @@ def run_stdio(settings: Settings) -> None:
         return found
 
     threading.Thread(target=load, name="casebook-engine-loader", daemon=True).start()
-    create_server(library, engine).run("stdio")
+    recorder = open_recorder(settings)
+    try:
+        create_server(library, engine, lambda: recorder).run("stdio")
+    finally:
+        recorder.close(timeout=3)
