@@ -65,9 +65,10 @@ def run_session(client: Client) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def stdio() -> dict[str, Any]:
+def stdio(tmp_path_factory) -> dict[str, Any]:
+    events = tmp_path_factory.mktemp("mcp") / "events.sqlite3"  # its own event store, not the library's
     params = StdioServerParameters(command=sys.executable, args=["-m", "casebook", "mcp"],
-                                   env={**os.environ, "CASEBOOK_API_KEYS": ""})
+                                   env={**os.environ, "CASEBOOK_API_KEYS": "", "CASEBOOK_EVENTS_PATH": str(events)})
     return run_session(Client(params))
 
 
