@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casebook.cpu import available_cpus
 
 # The checkout's own library (cases/ and playbook/ beside the package), used when none is named.
 BUILTIN_LIBRARY = Path(__file__).resolve().parent.parent
@@ -20,11 +21,16 @@ class Settings(BaseSettings):
     library: Path = Field(default=BUILTIN_LIBRARY, description=(
         "Library folder holding `cases/` and `playbook/`; defaults to the built-in library."))
     index_dir: Path | None = Field(default=None, description=(
-        "Where the search index is stored; defaults to `<library>/.casebook/index`."))
+        "Where the search index is stored; defaults to `<library>/.casebook/index`. A folder built by "
+        "`casebook index --out DIR` is an artifact: replicas load it read-only, with the library it holds."))
+    model_dir: Path | None = Field(default=None, description=(
+        "Where prepared encoder models (the USE pickle) are kept; defaults to `<library>/.casebook/models`. "
+        "`casebook prepare-models` fills it; a server that cannot write there prepares them in memory."))
     encoders: str = Field(default="use,e5", description=(
         "Comma-separated dense encoders: `use` (multilingual USE v3), `e5` (multilingual-e5-small "
         "4-bit), or `st:/path/to/sentence-transformers-model`; empty for BM25 only."))
-    threads: int = Field(default=os.cpu_count() or 2, description="CPU threads for the encoders.")
+    threads: int = Field(default=available_cpus(), description=(
+        "CPU threads for the encoders; defaults to the CPUs this process may use (a container's CPU quota)."))
     api_keys: str = Field(default="", description=(
         "Comma-separated API keys; when set, every `/v1` request needs a valid `X-API-Key` header."))
     cors_origins: str = Field(default="", description=(
@@ -46,7 +52,7 @@ class Settings(BaseSettings):
     @property
     def model_cache(self) -> Path:
         """Prepared encoder models, kept beside the index so a cold start is fast."""
-        return self.index_path.parent / "models"
+        return self.model_dir or self.library / ".casebook" / "models"
 
     def with_library(self, library: Path | None) -> Settings:
         """These settings with the library replaced when one is given (the CLI's --library)."""

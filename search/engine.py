@@ -12,7 +12,7 @@ import numpy as np
 from casebook.errors import BadQuery, IndexMissing
 from casebook.loader import Library, load_library
 from casebook.model import Item
-from casebook.search import store
+from casebook.search import artifact, store
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
 from casebook.search.embed import Encoder, encoders_for
 from casebook.search.fusion import fuse
@@ -72,7 +72,7 @@ class Engine:
 
     def __init__(self, items: list[Item], index: store.StoredIndex, encoders: dict[str, Encoder],
                  settings: Settings, library: Library | None = None,
-                 passage_texts: dict[str, list[str]] | None = None) -> None:
+                 passage_texts: dict[str, list[str]] | None = None, cache: QueryCache | None = None) -> None:
         self.library = library or Library(root=settings.library, items=items)
         self.settings = settings
         self.items = items
@@ -84,24 +84,35 @@ class Engine:
         self.passages = passage_texts or {
             item.id: [p.text for p in passages(item)[ANNOTATION_PASSAGES:]] for item in items}
         self.tokenizer = index.tokenizer
-        self.cache = QueryCache(settings.query_cache_size)
+        self.cache = cache or QueryCache(settings.query_cache_size)
+        self.version = index.version  # the index folder it was loaded from
         self.phrases = self._phrase_index(items)
 
     @classmethod
-    def open(cls, settings: Settings, progress: bool = False, build: bool = True) -> Engine:
-        """Load the index of `settings.library`, building it first when it is missing or stale."""
-        library = load_library(settings.library)
-        encoders = encoders_for(settings)
-        reason = store.staleness(settings.index_path, settings.library, [spec for spec, _ in encoders])
-        if reason is not None:
-            if not build:
-                raise IndexMissing(f"{reason}: run `casebook index`")
-            if progress:
-                print(f"building the index ({reason}) ...", file=sys.stderr)
-            store.build(library, settings.index_path, encoders, progress=progress)
-        index = store.load(settings.index_path)
+    def open(cls, settings: Settings, progress: bool = False, build: bool = True,
+             encoders: list[tuple[str, Encoder]] | None = None, cache: QueryCache | None = None) -> Engine:
+        """Load the index of `settings.library`, building it first when it is missing or stale.
+
+        An artifact (`casebook index --out`) or an index this process may not write is loaded as it
+        is, with nothing written. A reload passes the `encoders` and query `cache` of the engine it
+        replaces: models are loaded once per process, and query vectors do not depend on the index.
+        """
+        encoders = encoders if encoders is not None else encoders_for(settings)
+        specs = [spec for spec, _ in encoders]
+        if artifact.is_read_only(settings.index_path):
+            library, index = artifact.open_read_only(settings.index_path, settings.library, specs)
+        else:
+            library = load_library(settings.library)
+            reason = store.staleness(settings.index_path, settings.library, specs)
+            if reason is not None:
+                if not build:
+                    raise IndexMissing(f"{reason}: run `casebook index`")
+                if progress:
+                    print(f"building the index ({reason}) ...", file=sys.stderr)
+                store.build(library, settings.index_path, encoders, progress=progress)
+            index = store.load(settings.index_path)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
-        return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library)
+        return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
 
     def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
         """Each annotation phrase (situation, product, tag) -> its tokens and the rows that carry it."""
