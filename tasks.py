@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One task runner, standard library only, so it works on a fresh machine with Python 3.11+.
 
-    python3 tasks.py run    # set up .venv, build the index, answer a search, start the service
-    python3 tasks.py test   # set up .venv (and Chromium for the browser tests), run the test suite
+    python3 tasks.py run      # set up .venv, build the index, answer a search, start the service
+    python3 tasks.py test     # set up .venv (and Chromium, HAProxy for the tests), run the test suite
+    python3 tasks.py install  # set up .venv without the test tools (what the container image runs)
 """
 
 from __future__ import annotations
@@ -24,21 +25,37 @@ def sh(*args: str, **kwargs) -> None:
 
 
 def setup(extras: str = "dev") -> None:
-    """Create .venv and install casebook (editable) with the given extras."""
+    """Create .venv and install casebook (editable) with the given extras ("" for none)."""
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", str(VENV))
     sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
+
+
+def install() -> None:
+    """What the service needs and nothing for tests: the Dockerfile's install step, so the image
+    is installed by the same code as the tested .venv."""
+    setup(extras="")
+
+
+def debian(*packages: str) -> None:
+    """Install Debian packages that are missing (apt-get; nothing downloaded from elsewhere)."""
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    sh(*sudo, "apt-get", "update", "-q", env=env)
+    sh(*sudo, "apt-get", "install", "-y", "-q", *packages, env=env)
 
 
 def browser() -> None:
     """Debian's Chromium and its driver for the browser tests (no browser download at run time)."""
-    if shutil.which("chromium") and shutil.which("chromedriver"):
-        return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    sh(*sudo, "apt-get", "update", "-q", env=env)
-    sh(*sudo, "apt-get", "install", "-y", "-q", "chromium", "chromium-driver", env=env)
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        debian("chromium", "chromium-driver")
+
+
+def balancer() -> None:
+    """Debian's HAProxy for the cluster test and the balancer config check (tests/test_cluster.py)."""
+    if not shutil.which("haproxy"):
+        debian("haproxy")
 
 
 def run() -> None:
@@ -51,13 +68,14 @@ def run() -> None:
 def test() -> None:
     setup()
     browser()
+    balancer()
     sh(str(BIN / "ruff"), "check", "casebook", "search", "api", "tests", "scripts", "tasks.py")
     sh(str(BIN / "casebook"), "lint")
     sh(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
 
 
 if __name__ == "__main__":
-    tasks = {"run": run, "test": test, "setup": setup}
+    tasks = {"run": run, "test": test, "setup": setup, "install": install}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         sys.exit(__doc__)
     tasks[sys.argv[1]]()

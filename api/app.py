@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from casebook.api import errors
-from casebook.api.deps import load_engine
+from casebook.api.deps import start_live_engine
 from casebook.api.middleware import ApiKeys, BodyLimit, RequestContext, Utf8Url
 from casebook.api.routes import health, items, recommend, search
 from casebook.settings import Settings, get_settings
@@ -37,11 +37,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # sync routes run in anyio's thread pool; its size is how many requests compute at once
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
-        load_engine(app, settings)
+        live = start_live_engine(app, settings)
         yield
+        live.stop()
 
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
-    app.state.settings, app.state.engine, app.state.engine_error = settings, None, None
+    app.state.settings, app.state.live = settings, None
     errors.install(app)
     for router in (health.router, recommend.router, search.router, items.router, pages_router):
         app.include_router(router)

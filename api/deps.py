@@ -4,8 +4,6 @@ and the documented `X-API-Key` header."""
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Security
@@ -13,41 +11,29 @@ from fastapi.security import APIKeyHeader
 
 from casebook.errors import IndexMissing
 from casebook.search import Engine
+from casebook.search.live import LiveEngine
 from casebook.settings import Settings
 
 log = logging.getLogger("casebook.api")
 
 
-def load_engine(app: FastAPI, settings: Settings) -> threading.Thread:
-    """Open the engine in a background thread, so `/healthz` answers at once and `/readyz` says when
-    the index is in; a warm-up recommend loads the tokenizer and the encoders before the first request."""
-
-    def load() -> None:
-        from casebook.search.recommend import CustomerSituation, recommend
-
-        start = time.perf_counter()
-        try:
-            engine = Engine.open(settings, progress=False)
-            recommend(engine, CustomerSituation(text="客户申请销号", events=["申请销号"]))
-        except Exception as exc:  # the failure is served by /readyz and every /v1 request
-            log.exception("could not load the search index")
-            app.state.engine_error = f"the search index could not be loaded: {exc}"
-            return
-        app.state.engine = engine
-        log.info("index loaded: %d items in %.1f s", len(engine.library), time.perf_counter() - start)
-
-    app.state.engine, app.state.engine_error = None, None
-    thread = threading.Thread(target=load, name="casebook-engine-loader", daemon=True)
-    thread.start()
-    return thread
+def start_live_engine(app: FastAPI, settings: Settings) -> LiveEngine:
+    """Load the engine in the live index's thread, so `/healthz` answers at once and `/readyz` says
+    when the index is in; the thread then moves to each new index version (search/live.py)."""
+    live = LiveEngine(settings)
+    app.state.live = live
+    live.start()
+    return live
 
 
 def current_engine(request: Request) -> Engine:
-    """The engine this process loaded; IndexMissing (503) while it loads or when it failed to load."""
-    engine = getattr(request.app.state, "engine", None)
+    """The engine this process serves now; IndexMissing (503) while it loads or when it failed to load."""
+    live: LiveEngine | None = getattr(request.app.state, "live", None)
+    engine = live.engine if live is not None else None
     if engine is None:
-        error = getattr(request.app.state, "engine_error", None)
-        raise IndexMissing(error or "the search index is still loading; retry in a few seconds (GET /readyz)")
+        error = live.error if live is not None else None
+        raise IndexMissing(f"the search index could not be loaded: {error}" if error
+                           else "the search index is still loading; retry in a few seconds (GET /readyz)")
     return engine
 
 
@@ -60,8 +46,13 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def get_live(request: Request) -> LiveEngine:
+    return request.app.state.live
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+LiveDep = Annotated[LiveEngine, Depends(get_live)]
 
 # Documents the key in /openapi.json (a security scheme a client generator understands); the
 # ApiKeys middleware is what checks it, before the body is even read.

@@ -175,9 +175,14 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    status: Literal["ready", "loading", "failed"]
-    items: int | None = Field(default=None, description="Items in the loaded library.")
+    status: Literal["ready", "stale", "loading", "failed"] = Field(description=(
+        "`ready`: serving the newest index version; `stale`: serving the last good index because a "
+        "new version could not be loaded (`message` says why); `loading`, `failed`: not serving (503)."))
+    items: int | None = Field(default=None, description="Items in the index this worker serves.")
     message: str | None = None
+    index_version: str | None = Field(default=None, description="The index version this worker serves.")
+    reloads: int = Field(default=0, description="Times this worker swapped in a new index.")
+    failed_reloads: int = Field(default=0, description="Times a new index version could not be loaded.")
 
 
 # --- documentation helpers for the routes -----------------------------------------------------

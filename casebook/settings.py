@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     request_threads: int = Field(default=4, ge=1, description=(
         "Requests one API worker process computes at once; more wait their turn. Search and "
         "recommend are CPU-bound, so more threads than this only fight over the interpreter lock."))
+    reload_interval: float = Field(default=1.0, ge=0, description=(
+        "Seconds between a server worker's checks for a new index version (`casebook index --out` "
+        "publishing to an artifact, or `casebook index` from another shell); 0 turns live reloading off."))
 
     @property
     def index_path(self) -> Path:
