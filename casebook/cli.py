@@ -273,6 +273,32 @@ def recommend(
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else recommendation_text(result))
 
 
+@app.command("pack")
+def pack_(
+    file: Annotated[Path, typer.Argument(help="A pack file (JSON), as saved from the /pack page.")],
+    to: Annotated[Path, typer.Option("--to", help="Output file; its extension picks the format: "
+                                                  ".pptx slides, .docx handout, .md Markdown.")],
+    library: LibraryOpt = None,
+) -> None:
+    """Export a session pack file as PowerPoint slides, a Word handout or Markdown."""
+    from casebook.errors import BadQuery
+    from casebook.export import export_file, format_of
+
+    try:
+        fmt = format_of(to)
+    except BadQuery as exc:
+        fail(str(exc), 2)
+    pack, data = export_file(file, open_library(library), fmt)
+    partial = to.with_name(f".{to.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(to)  # a crash mid-write leaves any earlier export whole
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {to}: {exc.strerror}")
+    typer.echo(f"{to}: {len(pack.items)} item(s), {len(data):,} bytes")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 for every one.")] = "127.0.0.1",

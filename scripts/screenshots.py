@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png.
+"""Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png,
+and pack-slide.png: a slide of the pack's PowerPoint export as LibreOffice renders it.
 
     .venv/bin/python scripts/screenshots.py            # starts `casebook serve` on a free port
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000   # or uses a running one
 
-Needs Debian's chromium and chromium-driver, and a CJK font for the Chinese text
-(`apt-get install -y chromium chromium-driver fonts-noto-cjk`).
+Needs Debian's chromium and chromium-driver, a CJK font for the Chinese text, and LibreOffice and
+poppler for the slide (`apt-get install -y chromium chromium-driver fonts-noto-cjk libreoffice-impress
+poppler-utils`).
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,12 +24,13 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import casebook_server, chrome, new_window, quit_chrome  # noqa: E402 (tests/ on the path first)
+from browser import casebook_server, chrome, new_window, quit_chrome, wait_for_file  # noqa: E402 (tests/ on the path first)
 
 OUT = ROOT / "docs" / "img"
 QUERY = "客户要销号怎么挽留"
 PACK = {
     "title": "老客户维系与挽留 · 社区经理培训",
+    "audience": "新入职社区经理",
     "items": [
         ("case-01-crm-hejiahuan-upsell", "开场：请学员先猜结局，再读点评。这一元钱值不值？"),
         ("script-retention-probing-questions", "两人一组演练四种问话，各 5 分钟。"),
@@ -50,6 +54,7 @@ def shoot_pack(driver, base: str) -> None:
         driver.find_element(By.CSS_SELECTOR, ".item-actions .pack-add").click()
     driver.get(f"{base}/pack")
     driver.find_element(By.ID, "pack-title").send_keys(PACK["title"])
+    driver.find_element(By.ID, "pack-audience").send_keys(PACK["audience"])
     for item_id, notes in PACK["items"]:
         if notes:
             driver.find_element(By.CSS_SELECTOR, f'.pack-row[data-id="{item_id}"] textarea').send_keys(notes)
@@ -62,19 +67,39 @@ def shoot_pack(driver, base: str) -> None:
     driver.save_screenshot(str(OUT / "pack-print.png"))
 
 
+def shoot_slide(driver, downloads: Path) -> None:
+    """The pack (as shoot_pack left it) exported by its PowerPoint button, rendered to PDF by
+    LibreOffice, and the first slide of the case's story as a PNG (pdftoppm)."""
+    from pptx import Presentation
+    from selenium.webdriver.common.by import By
+
+    driver.switch_to.window(driver.window_handles[0])
+    driver.find_element(By.CSS_SELECTOR, "#export-pptx button").click()
+    deck_file = wait_for_file(downloads, "*.pptx", 60)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{downloads}/libreoffice-profile", "--headless",
+                    "--norestore", "--convert-to", "pdf", "--outdir", str(downloads), str(deck_file)],
+                   check=True, capture_output=True, timeout=300)
+    deck = Presentation(str(deck_file))
+    page = next(n for n, slide in enumerate(deck.slides, start=1) if any(s.name == "story" for s in slide.shapes))
+    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "96", "-png", "-singlefile",
+                    str(deck_file.with_suffix(".pdf")), str(OUT / "pack-slide")], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running casebook service (default: start one)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with (nullcontext(args.url.rstrip("/")) if args.url else casebook_server()) as base:
-        driver = chrome(Path(tempfile.mkdtemp()), width=1280, height=1000)
+        downloads = Path(tempfile.mkdtemp())
+        driver = chrome(downloads, width=1280, height=1000)
         try:
             shoot_search(driver, base)
             shoot_pack(driver, base)
+            shoot_slide(driver, downloads)
         finally:
             quit_chrome(driver)
-    for name in ("search.png", "pack.png", "pack-print.png"):
+    for name in ("search.png", "pack.png", "pack-print.png", "pack-slide.png"):
         print(OUT / name)
 
 
