@@ -38,6 +38,8 @@ class Replica:
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
         self.started = 0.0
+        self.cpu_to_ready = 0.0  # CPU seconds the process used until it was ready (unlike wall time,
+        # not stretched by other processes on a busy machine)
 
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -54,6 +56,7 @@ class Replica:
                 raise RuntimeError(f"replica {self.name} exited; see {self.logs / self.name}.log")
             try:
                 if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
+                    self.cpu_to_ready = self.cpu_seconds()
                     return time.monotonic() - self.started
             except httpx.TransportError:
                 pass
