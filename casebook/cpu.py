@@ -26,8 +26,8 @@ def cgroup_quota(root: Path = CGROUP) -> float | None:
         return None
 
 
-def available_cpus() -> int:
-    """Whole CPUs this process may use (at least 1)."""
+def available_cpus(cgroup: Path = CGROUP) -> int:
+    """Whole CPUs this process may use (at least 1; a quota of 1.5 CPUs counts as 2)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    quota = cgroup_quota()
+    quota = cgroup_quota(cgroup)
     return max(1, min(cores, math.ceil(quota) if quota else cores))
