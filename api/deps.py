@@ -1,14 +1,16 @@
-"""What the routes depend on, as typed aliases: the engine (loaded once per process), the settings,
-and the documented `X-API-Key` header."""
+"""What the routes depend on, as typed aliases: the engine this process serves now (its live index
+keeps it up to date), the settings, the editor behind a change, and the documented `X-API-Key` header."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request, Security
+from fastapi import Depends, FastAPI, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
+from casebook.api.middleware import SIGNED_IN_EDITOR
 from casebook.errors import IndexMissing
 from casebook.search import Engine
 from casebook.search.live import LiveEngine
@@ -19,8 +21,10 @@ log = logging.getLogger("casebook.api")
 
 def start_live_engine(app: FastAPI, settings: Settings) -> LiveEngine:
     """Load the engine in the live index's thread, so `/healthz` answers at once and `/readyz` says
-    when the index is in; the thread then moves to each new index version (search/live.py)."""
-    live = LiveEngine(settings)
+    when the index is in; the thread then keeps it up to date with the library (search/live.py)."""
+    from casebook.api.metrics import IndexMetrics
+
+    live = LiveEngine(settings, listener=IndexMetrics())
     app.state.live = live
     live.start()
     return live
@@ -50,6 +54,39 @@ async def get_live(request: Request) -> LiveEngine:
     return request.app.state.live
 
 
+editor_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="EditorKey", description=(
+    "An editor key (CASEBOOK_EDITOR_KEYS): needed to change the library; a read key gets 403."))
+
+
+async def get_editor(request: Request, key: Annotated[str | None, Security(editor_key_header)] = None) -> str:
+    """The name of the editor whose key came in `X-API-Key`, or who signed in to the editor pages:
+    401 without a known key, 403 for a read key or when the server has no editor keys."""
+    settings: Settings = request.app.state.settings
+    if key is None and request.scope.get("state", {}).get(SIGNED_IN_EDITOR):
+        return request.scope["state"][SIGNED_IN_EDITOR]  # checked by api/editor/auth.py, CSRF token included
+    if key is None:
+        raise HTTPException(401, "this change needs an editor key in the X-API-Key header",
+                            headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+    editors = settings.editors
+    if not editors:
+        raise HTTPException(403, "editing is off on this server: its operator sets CASEBOOK_EDITOR_KEYS")
+    name = _match(key, editors)
+    if name is not None:
+        return name
+    if _match(key, {k: k for k in settings.read_keys}) is not None:
+        raise HTTPException(403, "this key may read but not change the library: use an editor key")
+    raise HTTPException(401, "unknown X-API-Key: check the key", headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+
+
+def _match(given: str, keys: dict[str, str]) -> str | None:
+    """The value of the key equal to `given`, comparing every key in constant time (no timing hints)."""
+    found = None
+    for key, value in keys.items():
+        if hmac.compare_digest(given.encode("utf-8", "replace"), key.encode("utf-8")):
+            found = value
+    return found
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LiveDep = Annotated[LiveEngine, Depends(get_live)]
@@ -59,3 +96,4 @@ LiveDep = Annotated[LiveEngine, Depends(get_live)]
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="ApiKey", description=(
     "Needed on every /v1 request when the server sets CASEBOOK_API_KEYS; otherwise ignored."))
 ApiKey = Security(api_key_header)
+EditorDep = Annotated[str, Depends(get_editor)]

@@ -91,3 +91,33 @@ ERROR: dict[str, Any] = {
     "request_id": "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a",
     "details": [{"field": "k (query)", "message": "Input should be less than or equal to 100"}],
 }
+
+ITEM_WRITE: dict[str, Any] = {
+    "front_matter": {
+        "id": "case-gd2027-01-late-fee-waiver", "type": "case", "kind": "story", "title": "减免滞纳金留住老客户",
+        "title_en": "Waiving a late fee keeps a long-standing customer",
+        "summary": "老客户因滞纳金投诉要求销号，社区经理核实后申请减免，客户留网。",
+        "summary_en": "An old customer complained about a late fee and asked to cancel; the manager checked, "
+                      "had it waived, and the customer stayed.",
+        "source": {"document": "gd2027.docx", "title": "2027年社区经理案例", "section": "[案例]1"},
+        "situations": ["申请销号", "投诉"], "segments": ["household"], "channels": ["community_manager"],
+        "products": ["固定电话"], "outcome": "success", "tags": ["retention", "complaint"],
+        "theories": ["theory-sincere-marketing"], "scripts": [],
+    },
+    "body": "## 案例\n\n（案例原文）\n",
+    "message": "Add the late-fee case from the 2027 collection",
+}
+
+ITEM_SAVED: dict[str, Any] = {
+    "id": "case-gd2027-01-late-fee-waiver", "path": "cases/case-gd2027-01-late-fee-waiver.md",
+    "etag": "5d41402abc4b2a76b9719d911017c592ae3c1b2e8f0d44f6c7a8e9b0c1d2e3f4", "created": True,
+    "audit": "git 3f2c9d1e0b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d", "searchable": True,
+    "index_version": "v-20261130-141502-5120-402311", "reload_error": None,
+}
+
+ITEM_CHECK: dict[str, Any] = {
+    "valid": False,
+    "problems": [{"field": "theories", "message": "no item has id 'theory-no-such-thing'", "line": 22},
+                 {"field": "body", "message": "a phone or ID number in the body; mask it (138XXXX1234)",
+                  "line": 27, "body_line": 3}],
+}

@@ -145,7 +145,6 @@ def index(
                       "that load it read-only (CASEBOOK_INDEX_DIR); incremental against its last version.")] = None,
 ) -> None:
     """Build or refresh the search index beside the library (only changed passages are re-encoded)."""
-    from casebook.loader import load_library
     from casebook.search import artifact, store
     from casebook.search.embed import encoders_for
 
@@ -156,8 +155,8 @@ def index(
         report = artifact.build_artifact(settings.library, out, encoders_for(settings), seed=settings.index_path,
                                          progress=not quiet)
     else:
-        report = store.build(load_library(settings.library), settings.index_path, encoders_for(settings),
-                             progress=not quiet)
+        _, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
+                                        progress=not quiet)
     encoded = ", ".join(f"{name} {n}" for name, n in report.encoded.items()) or "none"
     typer.echo(f"indexed {report.items} items, {report.passages} passages (encoded: {encoded}) "
                f"in {report.seconds:.1f} s -> {report.folder}")
@@ -297,6 +296,27 @@ def pack_(
         partial.unlink(missing_ok=True)
         fail(f"cannot write {to}: {exc.strerror}")
     typer.echo(f"{to}: {len(pack.items)} item(s), {len(data):,} bytes")
+
+
+@app.command("editor-user")
+def editor_user(
+    name: Annotated[str, typer.Argument(help="The user's name, as the audit trail will show it.")],
+    users_file: Annotated[Optional[Path], typer.Option(
+        "--users-file", help="User list (default: $CASEBOOK_EDITOR_USERS, else .casebook/editor-users).")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin instead of asking.")] = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Add a user who may sign in to the editor pages, or change a user's password."""
+    from casebook.accounts import set_user
+
+    path = users_file or settings_for(library).editor_users_path
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    created = set_user(path, name, password)
+    typer.echo(f"{'added' if created else 'changed the password of'} {name} in {path}")
 
 
 @app.command()

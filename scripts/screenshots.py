@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png,
-and pack-slide.png: a slide of the pack's PowerPoint export as LibreOffice renders it.
+pack-slide.png: a slide of the pack's PowerPoint export as LibreOffice renders it, and editor.png:
+the editor's form for a case, with a problem the checks found as the trainer typed.
 
     .venv/bin/python scripts/screenshots.py            # starts `casebook serve` on a free port
-    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000   # or uses a running one
+    .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000 --editor-key KEY   # or uses a running one
+    .venv/bin/python scripts/screenshots.py --only editor    # only some (search, pack, editor)
 
 Needs Debian's chromium and chromium-driver, a CJK font for the Chinese text, and LibreOffice and
 poppler for the slide (`apt-get install -y chromium chromium-driver fonts-noto-cjk libreoffice-impress
@@ -13,6 +15,7 @@ poppler-utils`).
 from __future__ import annotations
 
 import argparse
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -24,7 +27,14 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import casebook_server, chrome, new_window, quit_chrome, wait_for_file  # noqa: E402 (tests/ on the path first)
+from browser import (  # noqa: E402 (tests/ on the path first)
+    casebook_server,
+    chrome,
+    navigate,
+    new_window,
+    quit_chrome,
+    wait_for_file,
+)
 
 OUT = ROOT / "docs" / "img"
 QUERY = "客户要销号怎么挽留"
@@ -37,6 +47,8 @@ PACK = {
         ("theory-customer-retention-steps", ""),
     ],
 }
+EDITED = "case-05-sincere-marketing-arrears-landlord"
+SHOTS = {"search": ["search.png"], "pack": ["pack.png", "pack-print.png", "pack-slide.png"], "editor": ["editor.png"]}
 
 
 def shoot_search(driver, base: str) -> None:
@@ -85,22 +97,54 @@ def shoot_slide(driver, downloads: Path) -> None:
                     str(deck_file.with_suffix(".pdf")), str(OUT / "pack-slide")], check=True)
 
 
+def shoot_editor(driver, base: str, key: str) -> None:
+    """A real case in the editor, its English title just cleared: the API's check shows the problem
+    beside the field and in the side panel. Nothing is saved."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base}/lang/zh?next=/editor/sign-in")
+    driver.find_element(By.ID, "sign-in-key-field").send_keys(key)
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "#sign-in-key button").click)
+    driver.set_window_size(1280, 1400)
+    driver.get(f"{base}/editor/items/{EDITED}")
+    driver.find_element(By.ID, "f-title_en").clear()
+    driver.find_element(By.ID, "f-title_en").send_keys(" ")
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-problems-for="title_en"] li'))
+    driver.execute_script("document.activeElement.blur()")
+    driver.save_screenshot(str(OUT / "editor.png"))
+    driver.execute_script("window.onbeforeunload = null")
+    driver.set_window_size(1280, 1000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running casebook service (default: start one)")
+    parser.add_argument("--editor-key", help="an editor key of the running service (for editor.png)")
+    parser.add_argument("--only", choices=list(SHOTS), action="append", help="take only these (repeatable)")
     args = parser.parse_args()
+    shots = args.only or list(SHOTS)
+    key = args.editor_key or (None if args.url else secrets.token_urlsafe(16))
+    if "editor" in shots and key is None:
+        parser.error("--url needs --editor-key for the editor screenshot (or leave it out with --only)")
     OUT.mkdir(parents=True, exist_ok=True)
-    with (nullcontext(args.url.rstrip("/")) if args.url else casebook_server()) as base:
+    server = casebook_server({"CASEBOOK_EDITOR_KEYS": f"screenshots:{key}"})
+    with (nullcontext(args.url.rstrip("/")) if args.url else server) as base:
         downloads = Path(tempfile.mkdtemp())
         driver = chrome(downloads, width=1280, height=1000)
         try:
-            shoot_search(driver, base)
-            shoot_pack(driver, base)
-            shoot_slide(driver, downloads)
+            if "search" in shots:
+                shoot_search(driver, base)
+            if "pack" in shots:
+                shoot_pack(driver, base)
+                shoot_slide(driver, downloads)
+            if "editor" in shots:
+                shoot_editor(driver, base, key)
         finally:
             quit_chrome(driver)
-    for name in ("search.png", "pack.png", "pack-print.png", "pack-slide.png"):
-        print(OUT / name)
+    for shot in shots:
+        for name in SHOTS[shot]:
+            print(OUT / name)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,9 @@ the vectors of DIR's live version, or, on the first build, of the library's own 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from casebook.errors import IndexMissing
@@ -50,11 +47,12 @@ def build_artifact(root: Path, out: Path, encoders: list[tuple[str, Encoder]], s
 
     The library is copied first and indexed from the copy, so an edit made during the build cannot
     make the files in the artifact differ from what was indexed. `seed` is another index (the
-    library's own) whose vectors a first build may reuse.
+    library's own) whose vectors a first build may reuse. Under the artifact's build lock (the
+    publisher owns the folder and may write it; replicas never take the lock).
     """
     out.mkdir(parents=True, exist_ok=True)
     specs = [spec for spec, _ in encoders]
-    with _build_lock(out), tempfile.TemporaryDirectory(prefix="casebook-publish-") as staging:
+    with store.build_lock(out), tempfile.TemporaryDirectory(prefix="casebook-publish-") as staging:
         for folder in ("cases", "playbook"):
             if (root / folder).is_dir():
                 shutil.copytree(root / folder, Path(staging) / folder, ignore=shutil.ignore_patterns(".*"))
@@ -67,18 +65,6 @@ def _compatible(index_dir: Path | None, specs: list[str]) -> Path | None:
     """`index_dir` when its vectors were made by these encoders and this casebook, else None."""
     manifest = store.read_manifest(index_dir) if index_dir else None
     return index_dir if manifest and store.incompatibility(manifest, specs) is None else None
-
-
-@contextmanager
-def _build_lock(out: Path) -> Iterator[None]:
-    """One publisher at a time: two builds pruning each other's versions could leave CURRENT naming
-    a removed folder. The builder owns the artifact, so it may write the lock there; replicas never do."""
-    fd = os.open(out / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def open_read_only(index_dir: Path, library_root: Path, specs: list[str]) -> tuple[Library, store.StoredIndex]:

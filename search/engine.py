@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
 import numpy as np
 
-from casebook.errors import BadQuery, IndexMissing
-from casebook.loader import Library, load_library
+from casebook.errors import BadQuery
+from casebook.loader import Library
 from casebook.model import Item
 from casebook.search import artifact, store
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
@@ -94,23 +93,17 @@ class Engine:
         """Load the index of `settings.library`, building it first when it is missing or stale.
 
         An artifact (`casebook index --out`) or an index this process may not write is loaded as it
-        is, with nothing written. A reload passes the `encoders` and query `cache` of the engine it
-        replaces: models are loaded once per process, and query vectors do not depend on the index.
+        is: never built, no build lock taken, nothing written. A reload passes the `encoders` and
+        query `cache` of the engine it replaces: models are loaded once per process, and query
+        vectors do not depend on the index.
         """
         encoders = encoders if encoders is not None else encoders_for(settings)
-        specs = [spec for spec, _ in encoders]
         if artifact.is_read_only(settings.index_path):
-            library, index = artifact.open_read_only(settings.index_path, settings.library, specs)
+            library, index = artifact.open_read_only(settings.index_path, settings.library,
+                                                     [spec for spec, _ in encoders])
         else:
-            library = load_library(settings.library)
-            reason = store.staleness(settings.index_path, settings.library, specs)
-            if reason is not None:
-                if not build:
-                    raise IndexMissing(f"{reason}: run `casebook index`")
-                if progress:
-                    print(f"building the index ({reason}) ...", file=sys.stderr)
-                store.build(library, settings.index_path, encoders, progress=progress)
-            index = store.load(settings.index_path)
+            library, index = store.open_fresh(settings.library, settings.index_path, encoders,
+                                              build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
         return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 ENDPOINTS = [("post", "/v1/recommend"), ("get", "/v1/search"), ("get", "/v1/items"),
@@ -70,3 +73,17 @@ def test_v1_endpoints_declare_the_api_key_and_their_errors(schema):
 
 def test_pages_are_not_in_the_contract(schema):
     assert all(path.startswith(("/v1/", "/healthz", "/readyz", "/metrics")) for path in schema["paths"])
+
+
+def test_editing_endpoints_take_the_file_or_json_and_need_an_editor_key(schema):
+    for method, path in (("put", "/v1/items/{item_id}"), ("post", "/v1/items/{item_id}/validate")):
+        operation = schema["paths"][path][method]
+        assert set(operation["requestBody"]["content"]) == {"text/markdown", "application/json"}, path
+        assert operation["security"] == [{"EditorKey": []}], path
+    assert schema["paths"]["/v1/items/{item_id}"]["delete"]["security"] == [{"EditorKey": []}]
+    assert {"403", "412", "422"} <= set(schema["paths"]["/v1/items/{item_id}"]["put"]["responses"])
+
+
+def test_every_schema_reference_resolves(schema):
+    named = set(re.findall(r"#/components/schemas/([\w.-]+)", json.dumps(schema)))
+    assert named - set(schema["components"]["schemas"]) == set()

@@ -17,6 +17,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.matrix": ("理论×案例", "Theory × case"),
     "nav.recommend": ("推荐", "Recommend"),
     "nav.pack": ("讨论包", "Pack"),
+    "nav.editor": ("编辑", "Edit"),
     "switch": ("English", "中文"),
     "search.placeholder": ("输入问题或客户情况，中英文均可", "A question or a customer situation, Chinese or English"),
     "search.button": ("搜索", "Search"),

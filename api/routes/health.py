@@ -26,18 +26,18 @@ async def healthz() -> Health:
     200: {"content": {"application/json": {"example": {
         "status": "ready", "items": 90, "message": None, "index_version": "v-20261130-130638-2476-173870",
         "reloads": 3, "failed_reloads": 0}}},
-        "description": "Serving: `ready`, or `stale` when the newest index version could not be loaded "
-                       "and the last good one keeps serving (`message` says why)."},
+        "description": "Serving: `ready`, or `stale` when the newest library state could not be loaded "
+                       "and the last good index keeps serving (`message` says why)."},
     503: {"model": Readiness, "description": "Still loading, or the index failed to load (see `message`)."}})
 async def readyz(live: LiveDep) -> Readiness | JSONResponse:
-    """Ready: this worker serves an index; 503 until it has one. `stale` (still 200) means a new
-    index version could not be loaded, so this worker serves the last good one."""
+    """Ready: this worker serves an index; 503 until it has one. `stale` (still 200) means a change
+    to the library could not be loaded, so this worker serves the last good index."""
     state = live.status()
     if state.version is None:
         status, message = ("failed", state.error) if state.error else ("loading", "loading the search index")
     elif state.error:
         status, message = "stale", (f"serving the last good index ({state.version}); "
-                                    f"the newest version could not be loaded: {state.error}")
+                                    f"the newest change could not be loaded: {state.error}")
     else:
         status, message = "ready", None
     body = Readiness(status=status, items=state.items, message=message, index_version=state.version,
