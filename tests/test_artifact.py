@@ -121,12 +121,13 @@ def test_index_refuses_to_rebuild_an_artifact_in_place(published):
 def test_replica_on_a_read_only_artifact_starts_without_writing(shared_tmp, engine, capsys):
     """The built-in library, both encoders: the real replica. `engine` makes sure the library's own
     index exists, so the publish reuses its vectors instead of encoding for a minute."""
-    out, models = shared_tmp / "artifact", engine.settings.model_cache
+    volume, models = shared_tmp / "read-only-volume", engine.settings.model_cache
+    out = volume / "artifact"  # the folder beside it is read-only too (a server once kept a secret there)
     published = subprocess.run([sys.executable, "-m", "casebook", "index", "--out", str(out), "--quiet"],
                                 capture_output=True, text=True, timeout=300)
     assert published.returncode == 0, published.stderr
-    make_read_only(out)
-    before = fingerprint(out), fingerprint(models)
+    make_read_only(volume)
+    before = fingerprint(volume), fingerprint(models)
     prefix, who = unprivileged()
     port = free_port()
     replica = start_replica(out, shared_tmp / "scratch", port, {"CASEBOOK_MODEL_DIR": str(models)}, prefix)
@@ -139,7 +140,7 @@ def test_replica_on_a_read_only_artifact_starts_without_writing(shared_tmp, engi
         print(f"\n  read-only replica ({who}): ready {seconds:.1f} s after start")
     assert answer.status_code == 200
     assert "case-05-sincere-marketing-arrears-landlord" in [r["id"] for r in answer.json()["results"]]
-    assert (fingerprint(out), fingerprint(models)) == before
+    assert (fingerprint(volume), fingerprint(models)) == before
 
 
 def test_replica_serves_a_newly_published_version_without_restarting(published, shared_tmp, use):
@@ -157,7 +158,10 @@ def test_replica_serves_a_newly_published_version_without_restarting(published, 
             assert time.monotonic() < deadline, "the new version was not served within 15 s"
             time.sleep(0.2)
         ready = httpx.get(f"{url}/readyz", timeout=5).json()
+        edit = httpx.put(f"{url}/v1/items/case-99-published-0042", content=b"---\n", timeout=5,
+                         headers={"Content-Type": "text/markdown", "X-API-Key": "any"})
     finally:
         stop(replica)
     assert ready["index_version"] == store.current_name(out) and ready["reloads"] == 1
     assert time.monotonic() - published < 15
+    assert edit.status_code == 403 and "published" in edit.json()["message"]  # edits go to the publisher
