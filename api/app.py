@@ -15,10 +15,11 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from casebook.api import errors
+from casebook.api import errors, metrics
 from casebook.api.deps import start_live_engine
 from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import editing, health, items, recommend, search
+from casebook.api.routes import editing, feedback, health, insights, items, recommend, search
+from casebook.events import open_recorder
 from casebook.settings import Settings, get_settings
 
 DESCRIPTION = """Recommendations and search over casebook's library of telecom marketing cases,
@@ -41,15 +42,17 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # sync routes run in anyio's thread pool; its size is how many requests compute at once
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        app.state.recorder = open_recorder(settings, on_drop=metrics.EVENTS_DROPPED.inc)
         live = start_live_engine(app, settings)
         yield
         live.stop()
+        app.state.recorder.close(timeout=3)
 
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.live = settings, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, editing.router, editor_router,
-                   pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, feedback.router, insights.router,
+                   editing.router, editor_router, pages_router):
         app.include_router(router)
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the editor pages' session and gate, then the key check (before any body is read),

@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader
 
 from casebook.api.middleware import SIGNED_IN_EDITOR
 from casebook.errors import IndexMissing
+from casebook.events import NullRecorder, Recorder
 from casebook.search import Engine, artifact
 from casebook.search.live import LiveEngine
 from casebook.settings import Settings
@@ -48,6 +49,24 @@ async def get_engine(request: Request) -> Engine:
 
 async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def current_recorder(request: Request) -> Recorder | NullRecorder:
+    """This process's event recorder (started with the app; the null one when events are off)."""
+    return getattr(request.app.state, "recorder", None) or NullRecorder()
+
+
+def request_id_of(request: Request) -> str:
+    """The id `RequestContext` gave this request (the `X-Request-ID` of the answer)."""
+    return request.scope.get("state", {}).get("request_id", "")
+
+
+async def get_recorder(request: Request) -> Recorder | NullRecorder:
+    return current_recorder(request)
+
+
+async def get_request_id(request: Request) -> str:
+    return request_id_of(request)
 
 
 async def get_live(request: Request) -> LiveEngine:
@@ -92,6 +111,8 @@ def _match(given: str, keys: dict[str, str]) -> str | None:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+RecorderDep = Annotated[Recorder | NullRecorder, Depends(get_recorder)]
+RequestIdDep = Annotated[str, Depends(get_request_id)]
 LiveDep = Annotated[LiveEngine, Depends(get_live)]
 
 # Documents the key in /openapi.json (a security scheme a client generator understands); the

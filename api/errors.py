@@ -15,7 +15,16 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from casebook.editing import EditConflict, InvalidItem, ItemInUse, PreconditionRequired
-from casebook.errors import BadQuery, CasebookError, IndexMissing, ItemNotFound, LibraryError
+from casebook.errors import (
+    BadQuery,
+    CasebookError,
+    EventStoreError,
+    IndexMissing,
+    ItemNotFound,
+    LibraryError,
+    NotInAnswer,
+    UnknownRequest,
+)
 
 log = logging.getLogger("casebook.api")
 
@@ -25,7 +34,8 @@ KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          422: "invalid", 428: "precondition_required", 500: "internal", 503: "not_ready"}
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 422, IndexMissing: 503,
                                               LibraryError: 503, InvalidItem: 422, EditConflict: 412,
-                                              PreconditionRequired: 428, ItemInUse: 409}
+                                              PreconditionRequired: 428, ItemInUse: 409,
+                                              UnknownRequest: 404, NotInAnswer: 422, EventStoreError: 503}
 # What Starlette and FastAPI say, in words that tell a client what to do.
 CLEARER = {
     "There was an error parsing the body": "the body could not be read: send UTF-8 JSON with "

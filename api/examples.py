@@ -27,7 +27,10 @@ _CASE = {
     "path": "cases/case-05-sincere-marketing-arrears-landlord.md",
 }
 
+REQUEST_ID = "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a"
+
 RECOMMEND_RESPONSE: dict[str, Any] = {
+    "request_id": REQUEST_ID,
     "query": "房东联系不上,租户已经搬走; 客户类型:家庭客户; 产品:固定电话; 状态:欠费3个月; 事件:欠费催缴; 渠道:社区经理",
     "low_confidence": False,
     "cases": [{**_CASE, "score": 7.1808, "why": {
@@ -50,6 +53,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
 }
 
 SEARCH_RESPONSE: dict[str, Any] = {
+    "request_id": REQUEST_ID,
     "query": "客户要销号怎么挽留",
     "low_confidence": False,
     "results": [{
@@ -90,6 +94,28 @@ ERROR: dict[str, Any] = {
     "status": 422, "error": "invalid", "message": "k (query): Input should be less than or equal to 100",
     "request_id": "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a",
     "details": [{"field": "k (query)", "message": "Input should be less than or equal to 100"}],
+}
+
+FEEDBACK_REQUEST: dict[str, Any] = {"request_id": REQUEST_ID, "item_id": "case-05-sincere-marketing-arrears-landlord",
+                                    "action": "used", "user": "crm-user-0042"}
+FEEDBACK_ACCEPTED: dict[str, Any] = {"request_id": REQUEST_ID, "item_id": "case-05-sincere-marketing-arrears-landlord",
+                                     "action": "used", "recorded": True}
+
+INSIGHTS: dict[str, Any] = {
+    "window": {"days": 30, "since": 1767225600.0, "until": 1769817600.0},
+    "totals": {"asks": 1250, "search": 410, "recommend": 840, "low_confidence": 96, "opened": 310, "used": 122,
+               "dismissed": 41},
+    "asked_by_situation": [{"situation_id": "申请销号", "situation": "申请销号", "asks": 212, "api": 180, "pages": 32,
+                            "mcp": 0, "cli": 0}],
+    "asked_by_channel": [{"channel": "api", "kind": "recommend", "asks": 840, "low_confidence": 51}],
+    "gaps": [{"label": "客户要求携号转网怎么办理", "asks": 37, "questions": 6, "low_confidence": 31, "dismissed": 9,
+              "examples": ["客户要求携号转网怎么办理", "携号转网需要什么条件", "how does number portability work"],
+              "nearest": [{"id": "theory-customer-retention-steps", "type": "theory", "title": "客户挽留步骤",
+                           "title_en": "Customer retention steps"}]}],
+    "items": [{"situation_id": "申请销号", "situation": "申请销号", "item_id": "script-retention-probing-questions",
+               "type": "script", "title": "客户挽留专业问话的方法", "used": 18, "dismissed": 2, "opened": 40}],
+    "uncovered_theories": [{"theory_id": "theory-price-war-vortex", "title": "价格战漩涡",
+                            "title_en": "The price-war vortex", "asks": 14, "used": 1}],
 }
 
 ITEM_WRITE: dict[str, Any] = {

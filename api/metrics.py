@@ -20,6 +20,8 @@ LATENCY = Histogram("casebook_http_request_duration_seconds", "Time from request
                     ("method", "route"),
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
 
+EVENTS_DROPPED = Counter("casebook_events_dropped_total", (
+    "Events not recorded because this worker's event queue was full (CASEBOOK_EVENTS_QUEUE_SIZE)."))
 # One sample per worker process (`pid` label under several workers): each says what it serves.
 INDEX_VERSION = Gauge("casebook_index_version_info", "1 for the index version this worker serves.",
                       ("version",), multiprocess_mode="liveall")

@@ -30,7 +30,7 @@ WORKER_HEADER = "X-Casebook-Worker"  # which worker process answered (several sh
 # once the session cookie (and, on a change, its CSRF token) checked out; it stands for a key.
 SIGNED_IN_EDITOR = "signed_in_editor"
 WORKER = str(os.getpid())
-_SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class RequestContext:
@@ -46,7 +46,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = Headers(scope=scope).get(REQUEST_ID, "")
-        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         start = time.perf_counter()
         status, size, started = 500, 0, False

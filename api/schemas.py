@@ -96,6 +96,8 @@ class RecommendedItem(BaseModel):
 class RecommendResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.RECOMMEND_RESPONSE]})
 
+    request_id: str = Field(description=(
+        "This answer's id, also in the `X-Request-ID` header: send it back with `POST /v1/feedback`."))
     query: str = Field(description="The search text built from the situation.")
     low_confidence: bool = Field(description="True when nothing in the library fits; show the items with care.")
     cases: list[RecommendedItem]
@@ -132,6 +134,8 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_RESPONSE]})
 
+    request_id: str = Field(description=(
+        "This answer's id, also in the `X-Request-ID` header: send it back with `POST /v1/feedback`."))
     query: str
     low_confidence: bool
     results: list[SearchHit]

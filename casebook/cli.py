@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,6 +37,20 @@ def open_library(library: Path | None):
     from casebook.loader import load_library
 
     return load_library(settings_for(library).library)
+
+
+@contextmanager
+def cli_recorder(library: Path | None) -> Iterator[tuple[object, str]]:
+    """The event recorder of one command and a request id; what it recorded is written on the way out."""
+    import uuid
+
+    from casebook.events import open_recorder
+
+    recorder = open_recorder(settings_for(library))
+    try:
+        yield recorder, uuid.uuid4().hex
+    finally:
+        recorder.close(timeout=5)
 
 
 def open_engine(library: Path | None, quiet: bool = False):
@@ -192,6 +209,7 @@ def search(
     from casebook.search import Filters
     from casebook.search.evaluate import read_queries
     from casebook.search.present import response_text
+    from casebook.search.usage import record_search
 
     if (query is None) == (queries is None):
         fail("give a QUERY or --queries FILE", 2)
@@ -201,7 +219,10 @@ def search(
         for row in read_queries(queries):
             typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))
         return
-    response = engine.search(query, k=k, filters=filters)
+    with cli_recorder(library) as (recorder, request_id):
+        started = time.perf_counter()
+        response = engine.search(query, k=k, filters=filters)
+        record_search(recorder, response, request_id=request_id, channel="cli", started=started, filters=filters)
     typer.echo(json.dumps(response.as_dict(), ensure_ascii=False, indent=1) if as_json else response_text(response))
 
 
@@ -257,6 +278,7 @@ def recommend(
 
     from casebook.search.recommend import CustomerSituation, recommendation_text
     from casebook.search.recommend import recommend as run
+    from casebook.search.usage import record_recommendation
 
     fields = {}
     if customer is not None:
@@ -268,7 +290,11 @@ def recommend(
         situation = CustomerSituation.model_validate({**fields, "text": text} if isinstance(fields, dict) else fields)
     except ValidationError as exc:
         fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
-    result = run(open_engine(library), situation, cases=limit, theories=limit, scripts=limit)
+    engine = open_engine(library)
+    with cli_recorder(library) as (recorder, request_id):
+        started = time.perf_counter()
+        result = run(engine, situation, cases=limit, theories=limit, scripts=limit)
+        record_recommendation(recorder, result, situation, request_id=request_id, channel="cli", started=started)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else recommendation_text(result))
 
 
@@ -317,6 +343,27 @@ def editor_user(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     created = set_user(path, name, password)
     typer.echo(f"{'added' if created else 'changed the password of'} {name} in {path}")
+
+
+@app.command()
+def insights(
+    days: Annotated[float, typer.Option(min=0.001, max=3650, help="The window: the last this many days.")] = 30,
+    csv_dir: Annotated[Optional[Path], typer.Option(
+        "--csv", help="Also write each table as <DIR>/<table>.csv (UTF-8 with BOM).")] = None,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What was asked, the gaps (questions the library answered badly, grouped), what was used."""
+    from casebook.search.insights import TABLES, insights_for, insights_text, table_csv
+
+    settings = settings_for(library)
+    result = insights_for(open_engine(library), settings, days)
+    if csv_dir is not None:
+        csv_dir.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            (csv_dir / f"{table}.csv").write_text("\ufeff" + table_csv(result, table), encoding="utf-8")
+        typer.echo(f"wrote {len(TABLES)} tables to {csv_dir}", err=True)
+    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else insights_text(result))
 
 
 @app.command()

@@ -45,6 +45,19 @@ class Settings(BaseSettings):
     request_threads: int = Field(default=4, ge=1, description=(
         "Requests one API worker process computes at once; more wait their turn. Search and "
         "recommend are CPU-bound, so more threads than this only fight over the interpreter lock."))
+    events: bool = Field(default=True, description=(
+        "Record each search, recommendation and feedback in the event store (`off` records nothing)."))
+    events_path: Path | None = Field(default=None, description=(
+        "The event store, an SQLite file; defaults to `events.sqlite3` beside the index "
+        "(`<library>/.casebook/events.sqlite3`)."))
+    events_retention_days: float = Field(default=180, gt=0, description=(
+        "Events older than this many days are deleted (when a process starts, then hourly)."))
+    events_queue_size: int = Field(default=10_000, ge=1, description=(
+        "Events one process holds for its background writer; beyond that new events are dropped "
+        "and counted (`casebook_events_dropped_total`), never waited for."))
+    feedback_prior: bool = Field(default=False, description=(
+        "Let feedback rank items up: an item users used for a situation ranks up a little for "
+        "similar situations. Off until the replay evaluation (README) supports it for your traffic."))
     editor_keys: str = Field(default="", description=(
         "Comma-separated editor keys, each `name:key` (the name goes into the audit trail) or a bare "
         "key (name `editor`); sent as `X-API-Key`, they allow the editing API's writes (and every "
@@ -82,6 +95,10 @@ class Settings(BaseSettings):
         """Prepared encoder models, kept so a cold start is fast (not beside an artifact: replicas
         load that read-only)."""
         return self.model_dir or self.library / ".casebook" / "models"
+
+    @property
+    def events_file(self) -> Path:
+        return self.events_path or self.index_path.parent / "events.sqlite3"
 
     @property
     def editor_users_path(self) -> Path:

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png,
-pack-slide.png: a slide of the pack's PowerPoint export as LibreOffice renders it, and editor.png:
-the editor's form for a case, with a problem the checks found as the trainer typed.
+pack-slide.png: a slide of the pack's PowerPoint export as LibreOffice renders it, editor.png:
+the editor's form for a case, with a problem the checks found as the trainer typed, and
+insights.png: the insights page.
 
     .venv/bin/python scripts/screenshots.py            # starts `casebook serve` on a free port
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000 --editor-key KEY   # or uses a running one
-    .venv/bin/python scripts/screenshots.py --only editor    # only some (search, pack, editor)
+    .venv/bin/python scripts/screenshots.py --only editor    # only some (search, pack, editor, insights)
 
 Needs Debian's chromium and chromium-driver, a CJK font for the Chinese text, and LibreOffice and
 poppler for the slide (`apt-get install -y chromium chromium-driver fonts-noto-cjk libreoffice-impress
 poppler-utils`).
+
+For the insights page the script first plays simulated traffic (TRAFFIC: CRM questions, a few
+on subjects the library does not cover, with `opened`, `used` and `dismissed` feedback) into the
+event store of the server it started; against `--url` it shows whatever that server has recorded.
 """
 
 from __future__ import annotations
@@ -48,7 +53,8 @@ PACK = {
     ],
 }
 EDITED = "case-05-sincere-marketing-arrears-landlord"
-SHOTS = {"search": ["search.png"], "pack": ["pack.png", "pack-print.png", "pack-slide.png"], "editor": ["editor.png"]}
+SHOTS = {"search": ["search.png"], "pack": ["pack.png", "pack-print.png", "pack-slide.png"], "editor": ["editor.png"],
+         "insights": ["insights.png"]}
 
 
 def shoot_search(driver, base: str) -> None:
@@ -117,6 +123,55 @@ def shoot_editor(driver, base: str, key: str) -> None:
     driver.set_window_size(1280, 1000)
 
 
+# (question, times asked, how the asker answers: `used` the first item, `dismissed` it, or nothing)
+TRAFFIC: list[tuple[str | dict, int, str]] = [
+    ("客户要销号怎么挽留", 9, "used"), ("老客户话费下降怎么办", 6, "used"), ("房东联系不上欠费怎么催", 5, "used"),
+    ("大客户在两家运营商之间犹豫不决", 4, "used"), ("how to keep a customer who wants to cancel", 3, "used"),
+    ({"segment": "household", "arrears_months": 3, "events": ["欠费催缴"]}, 7, "used"),
+    ({"segment": "individual", "events": ["申请销号"], "channel": "store"}, 6, "used"),
+    ({"segment": "household", "products": ["ADSL"], "events": ["宽带提速"], "channel": "telesales"}, 4, ""),
+    ("携号转网怎么办理", 6, "dismissed"), ("客户要携号转网到别家怎么办", 4, "dismissed"),
+    ("携号转出需要什么条件", 3, "dismissed"), ("how does number portability work", 2, ""),
+    ("客户被骚扰电话打扰要求拦截", 4, "dismissed"), ("骚扰电话怎么屏蔽", 3, "dismissed"), ("诈骗电话防范怎么宣传", 2, "dismissed"),
+    ("国际漫游怎么开通", 3, "dismissed"), ("出国旅行手机怎么开通漫游", 2, "dismissed"),
+    ("宽带安装要等几天", 2, "dismissed"), ("装宽带多久能上门", 2, "dismissed"),
+]
+
+
+def play_traffic(base: str) -> None:
+    """Ask TRAFFIC through the API (and a few questions through the search page), with feedback."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for n, (question, times, action) in enumerate(TRAFFIC):
+            for turn in range(times):
+                if isinstance(question, dict):
+                    body = client.post("/v1/recommend", json={"customer": question}).json()
+                    items = body["cases"]
+                elif turn == 0 and n % 3 == 0:  # some trainers search on the pages
+                    client.get("/", params={"q": question})
+                    continue
+                else:
+                    body = client.get("/v1/search", params={"q": question, "k": 5}).json()
+                    items = body["results"]
+                user = f"crm-{turn % 4}"
+                if action == "used" and items:  # read it before using it
+                    client.post("/v1/feedback", json={"request_id": body["request_id"], "item_id": items[0]["id"],
+                                                      "action": "opened", "user": user})
+                if action and items:
+                    client.post("/v1/feedback", json={"request_id": body["request_id"], "item_id": items[0]["id"],
+                                                      "action": action, "user": user})
+
+
+def shoot_insights(driver, base: str) -> None:
+    driver.set_window_size(1280, 1700)  # the gaps and the first tables
+    driver.get(f"{base}/insights?days=7")
+    driver.execute_script("return document.fonts.ready")
+    time.sleep(0.5)
+    driver.save_screenshot(str(OUT / "insights.png"))
+    driver.set_window_size(1280, 1000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running casebook service (default: start one)")
@@ -140,6 +195,10 @@ def main() -> None:
                 shoot_slide(driver, downloads)
             if "editor" in shots:
                 shoot_editor(driver, base, key)
+            if "insights" in shots:
+                if not args.url:
+                    play_traffic(base)
+                shoot_insights(driver, base)
         finally:
             quit_chrome(driver)
     for shot in shots:

@@ -59,11 +59,22 @@ class QueryCache:
                 self._data.move_to_end(key)
                 return self._data[key]
         vector = encoder.encode_queries([text])[0]
+        self._put(encoder, [text], [vector])
+        return vector
+
+    def prefetch(self, encoder: Encoder, texts: list[str]) -> None:
+        """Encode the texts not cached yet in one batch (several times faster than one by one)."""
         with self._lock:
-            self._data[key] = vector
+            missing = list(dict.fromkeys(t for t in texts if (encoder.name, t) not in self._data))
+        if missing:
+            self._put(encoder, missing, list(encoder.encode_queries(missing)))
+
+    def _put(self, encoder: Encoder, texts: list[str], vectors: list[np.ndarray]) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._data[(encoder.name, text)] = vector
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
-        return vector
 
 
 class Engine:
@@ -86,6 +97,7 @@ class Engine:
         self.cache = cache or QueryCache(settings.query_cache_size)
         self.version = index.version  # the index folder it was loaded from
         self.phrases = self._phrase_index(items)
+        self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
 
     @classmethod
     def open(cls, settings: Settings, progress: bool = False, build: bool = True,
@@ -105,7 +117,13 @@ class Engine:
             library, index = store.open_fresh(settings.library, settings.index_path, encoders,
                                               build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
-        return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
+        engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
+        if settings.feedback_prior:
+            from casebook.events import EventStore
+            from casebook.search.prior import LivePrior
+
+            engine.prior = LivePrior(engine, EventStore(settings.events_file), settings.events_retention_days)
+        return engine
 
     def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
         """Each annotation phrase (situation, product, tag) -> its tokens and the rows that carry it."""
@@ -173,6 +191,9 @@ class Engine:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
         signals, tokens, matched = self.signals(query, mode)
         fused = fuse(signals, WEIGHTS)
+        boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
+        if boost is not None:
+            fused = fused + boost
         return SearchResponse(query=query, low_confidence=self.low_confidence(signals),
                               results=self._hits(fused, signals, tokens, matched, k, filters or Filters(), snippets))
 

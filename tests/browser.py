@@ -54,11 +54,12 @@ def casebook_server(env: dict[str, str] | None = None, library: Path | None = No
     its base URL and stops it afterwards."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="casebook-serve-", suffix=".log")[1])
+    events = Path(tempfile.mkdtemp(prefix="casebook-events-")) / "events.sqlite3"  # not the library's own store
     where = ["--library", str(library)] if library is not None else []
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "casebook", "serve", "--port", str(port), *where],
-                                cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
-                                stderr=subprocess.STDOUT)
+                                cwd=ROOT, env={"CASEBOOK_EVENTS_PATH": str(events), **os.environ, **(env or {})},
+                                stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, proc, log)
@@ -70,6 +71,7 @@ def casebook_server(env: dict[str, str] | None = None, library: Path | None = No
         except subprocess.TimeoutExpired:
             proc.kill()
         log.unlink(missing_ok=True)
+        shutil.rmtree(events.parent, ignore_errors=True)
 
 
 def chrome(downloads: Path, width: int = 1280, height: int = 900):
