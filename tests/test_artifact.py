@@ -130,7 +130,9 @@ def test_replica_on_a_read_only_artifact_starts_without_writing(shared_tmp, engi
     before = fingerprint(volume), fingerprint(models)
     prefix, who = unprivileged()
     port = free_port()
-    replica = start_replica(out, shared_tmp / "scratch", port, {"CASEBOOK_MODEL_DIR": str(models)}, prefix)
+    scratch = shared_tmp / "scratch"  # what a pod's /tmp is: usage events are kept there (deploy/k8s)
+    replica = start_replica(out, scratch, port, {"CASEBOOK_MODEL_DIR": str(models),
+                                                 "CASEBOOK_EVENTS_PATH": str(scratch / "events.sqlite3")}, prefix)
     try:
         seconds = wait_ready(f"http://127.0.0.1:{port}", replica, START_BOUND)
         answer = httpx.get(f"http://127.0.0.1:{port}/v1/search", params={"q": "房东联系不上", "k": 3}, timeout=30)
