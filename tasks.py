@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One task runner, standard library only, so it works on a fresh machine with Python 3.11+.
 
-    python3 tasks.py run    # set up .venv, build the index, answer a search, start the service
-    python3 tasks.py test   # set up .venv (and Debian's Chromium, LibreOffice, fonts for the tests), run them
+    python3 tasks.py run      # set up .venv, build the index, answer a search, start the service
+    python3 tasks.py test     # set up .venv (and Debian's Chromium, LibreOffice, fonts, HAProxy for the tests), run them
+    python3 tasks.py install  # set up .venv without the test tools (what the container image runs)
 """
 
 from __future__ import annotations
@@ -24,15 +25,21 @@ def sh(*args: str, **kwargs) -> None:
 
 
 def setup(extras: str = "dev") -> None:
-    """Create .venv and install casebook (editable) with the given extras."""
+    """Create .venv and install casebook (editable) with the given extras ("" for none)."""
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", str(VENV))
     sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
+
+
+def install() -> None:
+    """What the service needs and nothing for tests: the Dockerfile's install step, so the image
+    is installed by the same code as the tested .venv."""
+    setup(extras="")
 
 
 DEBIAN_PACKAGES = ("chromium", "chromium-driver", "libreoffice-impress", "libreoffice-writer", "poppler-utils",
-                   "fonts-noto-cjk")
+                   "fonts-noto-cjk", "haproxy")
 
 
 def _installed(package: str) -> bool:
@@ -43,7 +50,7 @@ def _installed(package: str) -> bool:
 def debian_packages() -> None:
     """Debian's packages the tests drive (nothing is downloaded at run time): Chromium and its driver
     for the browser tests; LibreOffice (Impress, Writer), poppler-utils and the Noto CJK fonts to
-    render exported slides and handouts to PDF and read them back."""
+    render exported slides and handouts to PDF and read them back; HAProxy for the cluster test."""
     if not shutil.which("dpkg-query"):
         print("not Debian: install Chromium, chromedriver, LibreOffice, poppler and Noto CJK yourself", flush=True)
         return
@@ -72,7 +79,7 @@ def test() -> None:
 
 
 if __name__ == "__main__":
-    tasks = {"run": run, "test": test, "setup": setup}
+    tasks = {"run": run, "test": test, "setup": setup, "install": install}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         sys.exit(__doc__)
     tasks[sys.argv[1]]()

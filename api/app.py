@@ -22,7 +22,6 @@ from casebook.api.deps import engine_of, start_live_engine
 from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
 from casebook.api.routes import editing, feedback, health, insights, items, recommend, search
 from casebook.events import NullRecorder, open_recorder
-from casebook.loader import load_library
 from casebook.settings import Settings, get_settings
 
 DESCRIPTION = """Recommendations and search over casebook's library of telecom marketing cases,
@@ -58,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (health.router, recommend.router, search.router, items.router, feedback.router, insights.router,
                    editing.router, editor_router, dify.router, pages_router):
         app.include_router(router)
-    mcp = mcp_face.mount(app, load_library(settings.library), lambda: engine_of(app),
+    mcp = mcp_face.mount(app, settings, lambda: engine_of(app),
                          lambda: getattr(app.state, "recorder", None) or NullRecorder())
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the editor pages' session and gate, then the key check (before any body is read),

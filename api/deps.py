@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader
 from casebook.api.middleware import SIGNED_IN_EDITOR
 from casebook.errors import IndexMissing
 from casebook.events import NullRecorder, Recorder
-from casebook.search import Engine
+from casebook.search import Engine, artifact
 from casebook.search.live import LiveEngine
 from casebook.settings import Settings
 
@@ -86,6 +86,9 @@ async def get_editor(request: Request, key: Annotated[str | None, Security(edito
     """The name of the editor whose key came in `X-API-Key`, or who signed in to the editor pages:
     401 without a known key, 403 for a read key or when the server has no editor keys."""
     settings: Settings = request.app.state.settings
+    if artifact.is_read_only(settings.index_path):
+        raise HTTPException(403, "this server serves a published index read-only: change the library where "
+                                 "it is published from (`casebook index --out`), and every replica follows")
     if key is None and request.scope.get("state", {}).get(SIGNED_IN_EDITOR):
         return request.scope["state"][SIGNED_IN_EDITOR]  # checked by api/editor/auth.py, CSRF token included
     if key is None:

@@ -79,9 +79,15 @@ class FilterChoices(BaseModel):
     products: list[Choice] = Field(description="Products and programmes named, most used first.")
 
 
-def library_description(library: Library) -> str:
-    """What the library holds, in numbers computed from it, for the tool descriptions."""
-    counts = Counter(item.type for item in library.items)
+def library_description(library: Library | None) -> str:
+    """What the library holds, in numbers computed from it, for the tool descriptions (in words
+    alone when the library could not be read when the server was made)."""
+    counts = Counter(item.type for item in library.items) if library is not None else Counter()
+    if not counts:
+        return ("casebook is a curated library of real telecom marketing material from Chinese operators: "
+                "cases (stories and campaign plans with commentary), theories (marketing concepts and "
+                "methods) and scripts (words to use with customers), Chinese bodies quoted verbatim with "
+                "Chinese and English titles and summaries; queries work in Chinese or English.")
     return (f"casebook is a curated library of real telecom marketing material from Chinese operators: "
             f"{counts['case']} cases (concrete stories and campaign plans with commentary), "
             f"{counts['theory']} theories (marketing concepts, principles, models, methods) and "
@@ -95,7 +101,7 @@ RELEVANCE_NOTE = ("Each result carries `relevance`, a calibrated probability in 
                   "`low_confidence`: true means nothing in the library fits, so say so rather than quote it.")
 
 
-def create_server(library: Library, engine: EngineSource, recorder: RecorderSource = NullRecorder) -> MCPServer:
+def create_server(library: Library | None, engine: EngineSource, recorder: RecorderSource = NullRecorder) -> MCPServer:
     """The MCP server over `library`; `engine()` gives the engine to answer with (it may block
     until the index is loaded, or raise CasebookError when it cannot be); searches and
     recommendations are recorded to `recorder()` (channel `mcp`) under their `request_id`."""
@@ -211,7 +217,7 @@ def _value(enum_or_str: object) -> str:
 
 # --- the two transports ----------------------------------------------------------------------------
 
-def mount(app: FastAPI, library: Library, engine: EngineSource, recorder: RecorderSource) -> MCPServer:
+def mount(app: FastAPI, settings: Settings, engine: EngineSource, recorder: RecorderSource) -> MCPServer:
     """Serve the MCP server at `/mcp` of the FastAPI app (streamable HTTP). The caller runs
     `server.session_manager.run()` inside the app's lifespan.
 
@@ -220,12 +226,23 @@ def mount(app: FastAPI, library: Library, engine: EngineSource, recorder: Record
     off: it accepts only localhost Host headers, and `casebook serve --host 0.0.0.0` serves
     others; the API key guards `/mcp` as it guards `/v1`.
     """
-    server = create_server(library, engine, recorder)
+    server = create_server(_library_or_none(settings), engine, recorder)
     sdk_app = server.streamable_http_app(
         streamable_http_path=PATH, stateless_http=True, json_response=True,
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
     app.router.routes.extend(r for r in sdk_app.routes if isinstance(r, Route) and r.path == PATH)
     return server
+
+
+def _library_or_none(settings: Settings) -> Library | None:
+    """The library for the descriptions' counts; a broken or missing one is the engine's to report
+    (`/readyz`, every tool call), not a reason for the app not to start."""
+    from casebook.loader import load_library
+
+    try:
+        return load_library(settings.library)
+    except (CasebookError, OSError):
+        return None
 
 
 def run_stdio(settings: Settings) -> None:

@@ -154,17 +154,40 @@ def schema() -> None:
 
 
 @app.command()
-def index(library: LibraryOpt = None, quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False) -> None:
+def index(
+    library: LibraryOpt = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Publish the index and the library as an artifact in this folder, for replicas "
+                      "that load it read-only (CASEBOOK_INDEX_DIR); incremental against its last version.")] = None,
+) -> None:
     """Build or refresh the search index beside the library (only changed passages are re-encoded)."""
-    from casebook.search import store
+    from casebook.search import artifact, store
     from casebook.search.embed import encoders_for
 
     settings = settings_for(library)
-    lib, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
-                                      progress=not quiet)
+    if out is None and artifact.is_artifact(settings.index_path):
+        fail(f"{settings.index_path} is an artifact: publish to it with `casebook index --out {settings.index_path}`")
+    if out is not None:
+        report = artifact.build_artifact(settings.library, out, encoders_for(settings), seed=settings.index_path,
+                                         progress=not quiet)
+    else:
+        _, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
+                                        progress=not quiet)
     encoded = ", ".join(f"{name} {n}" for name, n in report.encoded.items()) or "none"
-    typer.echo(f"indexed {len(lib)} items, {report.passages} passages (encoded: {encoded}) "
+    typer.echo(f"indexed {report.items} items, {report.passages} passages (encoded: {encoded}) "
                f"in {report.seconds:.1f} s -> {report.folder}")
+
+
+@app.command("prepare-models")
+def prepare_models(library: LibraryOpt = None) -> None:
+    """Prepare the encoders' models in CASEBOOK_MODEL_DIR, so a server (or an image) starts without it."""
+    from casebook.search.embed import encoders_for
+
+    settings = settings_for(library)
+    names = [encoder.name for _, encoder in encoders_for(settings)]
+    typer.echo(f"prepared {', '.join(names) or 'no encoders'} for {settings.threads} thread(s) "
+               f"in {settings.model_cache}")
 
 
 TypeOpt = Annotated[Optional[list[str]], typer.Option("--type", help="case, theory or script (repeatable).")]
@@ -350,17 +373,19 @@ def insights(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 for every one.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the index once.")] = 1,
+    workers: Annotated[int, typer.Option(min=0, help=(
+        "Worker processes; each loads the index once. 0: one per CPU this process may use."))] = 1,
     library: LibraryOpt = None,
 ) -> None:
     """Start the HTTP API (/v1, docs at /docs) and the pages with uvicorn; builds the index first if needed."""
     from casebook.api.server import run
-    from casebook.search import store
+    from casebook.search import artifact, store
     from casebook.search.embed import encoder_specs
 
     settings = settings_for(library)
-    if store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders)):
-        index(library=library, quiet=False)  # once here, not once per worker
+    if (not artifact.is_read_only(settings.index_path)  # an artifact is served as it is, never built here
+            and store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders))):
+        index(library=library, quiet=False, out=None)  # once here, not once per worker
     run(host, port, workers, library)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casebook.cpu import available_cpus
 
 # The checkout's own library (cases/ and playbook/ beside the package), used when none is named.
 BUILTIN_LIBRARY = Path(__file__).resolve().parent.parent
@@ -21,11 +22,16 @@ class Settings(BaseSettings):
     library: Path = Field(default=BUILTIN_LIBRARY, description=(
         "Library folder holding `cases/` and `playbook/`; defaults to the built-in library."))
     index_dir: Path | None = Field(default=None, description=(
-        "Where the search index is stored; defaults to `<library>/.casebook/index`."))
+        "Where the search index is stored; defaults to `<library>/.casebook/index`. A folder built by "
+        "`casebook index --out DIR` is an artifact: replicas load it read-only, with the library it holds."))
+    model_dir: Path | None = Field(default=None, description=(
+        "Where prepared encoder models (the USE pickle) are kept; defaults to `<library>/.casebook/models`. "
+        "`casebook prepare-models` fills it; a server that cannot write there prepares them in memory."))
     encoders: str = Field(default="use,e5", description=(
         "Comma-separated dense encoders: `use` (multilingual USE v3), `e5` (multilingual-e5-small "
         "4-bit), or `st:/path/to/sentence-transformers-model`; empty for BM25 only."))
-    threads: int = Field(default=os.cpu_count() or 2, description="CPU threads for the encoders.")
+    threads: int = Field(default=available_cpus(), description=(
+        "CPU threads for the encoders; defaults to the CPUs this process may use (a container's CPU quota)."))
     api_keys: str = Field(default="", description=(
         "Comma-separated API keys; when set, every `/v1` request needs a valid `X-API-Key` header."))
     cors_origins: str = Field(default="", description=(
@@ -70,7 +76,8 @@ class Settings(BaseSettings):
         "by default they are open to anyone who can reach the server."))
     reload_interval: float = Field(default=1.0, ge=0, description=(
         "Seconds between a server worker's checks for changed library files or a new index "
-        "version (`casebook index` from another shell); 0 turns live reloading off."))
+        "version (`casebook index` from another shell, `casebook index --out` publishing to an "
+        "artifact); 0 turns live reloading off."))
     save_wait: float = Field(default=10.0, ge=0, description=(
         "Seconds a save through the API waits for its change to be searchable in the worker that "
         "answered (the answer says whether it is); other workers follow within the reload interval."))
@@ -85,8 +92,9 @@ class Settings(BaseSettings):
 
     @property
     def model_cache(self) -> Path:
-        """Prepared encoder models, kept beside the index so a cold start is fast."""
-        return self.index_path.parent / "models"
+        """Prepared encoder models, kept so a cold start is fast (not beside an artifact: replicas
+        load that read-only)."""
+        return self.model_dir or self.library / ".casebook" / "models"
 
     @property
     def events_file(self) -> Path:

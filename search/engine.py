@@ -13,7 +13,7 @@ import numpy as np
 from casebook.errors import BadQuery
 from casebook.loader import Library
 from casebook.model import Item
-from casebook.search import store
+from casebook.search import artifact, store
 from casebook.search.calibration import Calibration, QuerySignals, load_calibration
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
 from casebook.search.embed import Encoder, encoders_for
@@ -125,12 +125,18 @@ class Engine:
              encoders: list[tuple[str, Encoder]] | None = None, cache: QueryCache | None = None) -> Engine:
         """Load the index of `settings.library`, building it first when it is missing or stale.
 
-        A reload passes the `encoders` and query `cache` of the engine it replaces: models are
-        loaded once per process, and query vectors do not depend on the index.
+        An artifact (`casebook index --out`) or an index this process may not write is loaded as it
+        is: never built, no build lock taken, nothing written. A reload passes the `encoders` and
+        query `cache` of the engine it replaces: models are loaded once per process, and query
+        vectors do not depend on the index.
         """
         encoders = encoders if encoders is not None else encoders_for(settings)
-        library, index = store.open_fresh(settings.library, settings.index_path, encoders,
-                                          build_missing=build, progress=progress)
+        if artifact.is_read_only(settings.index_path):
+            library, index = artifact.open_read_only(settings.index_path, settings.library,
+                                                     [spec for spec, _ in encoders])
+        else:
+            library, index = store.open_fresh(settings.library, settings.index_path, encoders,
+                                              build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
         engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
         if settings.feedback_prior:
