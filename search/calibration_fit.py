@@ -151,7 +151,8 @@ def choose_threshold(best_in_domain: np.ndarray, budget: float) -> float:
     """The highest threshold that flags at most `budget` of these in-domain queries."""
     ordered = np.sort(best_in_domain)
     allowed = int(np.floor(budget * len(ordered)))  # queries that may fall below the threshold
-    return float(ordered[allowed]) if len(ordered) else 0.5
+    # A hair below the first query that must pass, so rounding in the stored file cannot flag it.
+    return float(ordered[allowed]) - 1e-4 if len(ordered) else 0.5
 
 
 def best_relevance(calibration: Calibration, observed: list[Observed]) -> np.ndarray:
