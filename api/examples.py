@@ -33,7 +33,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
     "request_id": REQUEST_ID,
     "query": "房东联系不上,租户已经搬走; 客户类型:家庭客户; 产品:固定电话; 状态:欠费3个月; 事件:欠费催缴; 渠道:社区经理",
     "low_confidence": False,
-    "cases": [{**_CASE, "score": 7.1808, "why": {
+    "cases": [{**_CASE, "score": 7.1808, "relevance": 0.9952, "why": {
         "fields": {"segment": ["household"], "channel": ["community_manager"], "products": ["固定电话"],
                    "events": ["欠费催缴"], "arrears_months": ["欠费"]},
         "matched_terms": ["房东", "租户", "搬走", "欠费", "催缴", "社区经理"],
@@ -45,7 +45,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
         "summary": "营销人员对客户赤诚相待，站在客户角度思考，以客户易接受的方式说服并感动客户，在保护企业利益前提下尽最大努力为客户服务。",
         "summary_en": "Treat customers with complete sincerity, think from their side and persuade them in ways they "
                       "accept, serving them as fully as possible while protecting the company's interests.",
-        "score": 3.1327, "path": "playbook/theories/theory-sincere-marketing.md",
+        "score": 3.1327, "relevance": 0.0015, "path": "playbook/theories/theory-sincere-marketing.md",
         "why": {"fields": {"events": ["欠费催缴"], "arrears_months": ["欠费"]}, "matched_terms": ["社区经理"],
                 "matched_annotations": ["欠费催缴"],
                 "linked_from": ["case-05-sincere-marketing-arrears-landlord"], "search_rank": 15}}],
@@ -61,7 +61,7 @@ SEARCH_RESPONSE: dict[str, Any] = {
         "title_en": "Retention probing questions: four ways to ask why a customer wants to leave before you respond",
         "summary": "个人服务挽留第一步“知彼解己”：先知道对方离网原因才能有效应对，挽留问话是关键。",
         "summary_en": "First step of one-to-one retention, know the reason before you respond.",
-        "score": 3.5693, "path": "playbook/scripts/script-retention-probing-questions.md",
+        "score": 3.5693, "relevance": 0.886, "path": "playbook/scripts/script-retention-probing-questions.md",
         "snippet": "<mark>客户</mark><mark>挽留</mark>问话是关键;",
         "why": {"signals": {"bm25": {"rank": 1, "score": 3.8267}, "use": {"rank": 1, "score": 0.5537},
                             "e5": {"rank": 3, "score": 0.9077}},
