@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # ../shared/eval beside the checkout (a git worktree may sit one folder deeper)
 EVAL = next((p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").is_dir()),
             ROOT.parent / "shared" / "eval")
-HELD_OUT_SECONDS = 300  # ~200 queries; about 15 s on an idle 2-core machine
+HELD_OUT_SECONDS = 600  # 213 queries, encoded in batches: 50 s while other jobs loaded the 2 cores
 
 
 def test_every_search_hit_has_a_relevance_between_0_and_1(engine):
