@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from casebook.api import errors
 from casebook.api.deps import load_engine
 from casebook.api.middleware import ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import health, items, recommend, search
+from casebook.api.routes import health, items, recommend, search, vocabulary
 from casebook.settings import Settings, get_settings
 
 DESCRIPTION = """Recommendations and search over casebook's library of telecom marketing cases,
@@ -43,7 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.engine, app.state.engine_error = settings, None, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, vocabulary.router,
+                   pages_router):
         app.include_router(router)
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the key check (before any body is read), then the URL and body checks.

@@ -91,3 +91,10 @@ ERROR: dict[str, Any] = {
     "request_id": "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a",
     "details": [{"field": "k (query)", "message": "Input should be less than or equal to 100"}],
 }
+
+VOCABULARY: dict[str, Any] = {
+    "families": [{"id": "churn", "label": "销号与流失", "label_en": "Cancellation and churn"}],
+    "concepts": [{"id": "cancellation-request", "kind": "situation", "label": "申请销号",
+                  "label_en": "Customer asks to cancel", "synonyms": ["销号", "消号", "销户", "cancel the line"],
+                  "family": "churn", "items": 6}],
+}

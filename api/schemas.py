@@ -168,6 +168,33 @@ class ItemDetail(BaseModel):
     path: str
 
 
+# --- vocabulary -------------------------------------------------------------------------------
+
+class VocabularyFamily(BaseModel):
+    id: str = Field(description="Stable ASCII id of the family, e.g. `churn`.")
+    label: str = Field(description="Chinese name, e.g. 销号与流失.")
+    label_en: str = Field(description="English name.")
+
+
+class VocabularyConcept(BaseModel):
+    id: str = Field(description="Stable ASCII id; map your CRM's codes to it.")
+    kind: Literal["situation", "product", "tag"]
+    label: str = Field(description="Canonical Chinese label (what items write for a situation or product).")
+    label_en: str = Field(description="English label; for a product or brand its one English name.")
+    synonyms: list[str] = Field(description="Other ways to say it, Chinese and English; recommend understands them all.")
+    family: str | None = Field(description="Id of its family (situations); null when it has none.")
+    items: int = Field(description="How many items of the library use it.")
+
+
+class VocabularyListing(BaseModel):
+    """The library's controlled vocabulary, for building pickers and mapping a CRM's own codes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.VOCABULARY]})
+
+    families: list[VocabularyFamily] = Field(description="The families situations are grouped in.")
+    concepts: list[VocabularyConcept] = Field(description="Situations, then products, then tags, in file order.")
+
+
 # --- health -----------------------------------------------------------------------------------
 
 class Health(BaseModel):

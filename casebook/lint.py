@@ -7,20 +7,21 @@ from pathlib import Path
 from casebook.chrome import BROKEN_CHARS_RE, find_chrome
 from casebook.loader import Library, Problem, duplicate_ids, key_line, read_library
 from casebook.model import TYPE_FOLDERS, Item
+from casebook.vocabulary_lint import Fix, check_terms, fix_file
 
 _PLACEHOLDER = "TODO"
 
 
-def _front_and_offset(root: Path, item: Item) -> tuple[str, int]:
-    """The raw front matter of an item and the file line its body starts on."""
-    text = (root / item.path).read_text(encoding="utf-8").lstrip("\ufeff")
-    head, _, _ = text[3:].partition("\n---")
+def _front_and_offset(text: str) -> tuple[str, int]:
+    """The raw front matter of an item's text and the file line its body starts on."""
+    head, _, _ = text.lstrip("\ufeff")[3:].partition("\n---")
     return "---" + head, head.count("\n") + 3
 
 
 def check_item(library: Library, item: Item) -> list[Problem]:
     """Rules about one item that need the rest of the library (links) or its raw text."""
-    front, body_line = _front_and_offset(library.root, item)
+    text = (library.root / item.path).read_text(encoding="utf-8")
+    front, body_line = _front_and_offset(text)
     problems: list[Problem] = []
 
     def report(key: str, message: str) -> None:
@@ -55,13 +56,31 @@ def check_item(library: Library, item: Item) -> list[Problem]:
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
             problems.append(Problem(item.path, number, "broken characters (e.g. U+FFFD) in the body"))
+    if len(library.vocabulary):  # an unreadable vocabulary is one problem, not one per term
+        problems.extend(check_terms(library.vocabulary, item.path, text))
     return problems
 
 
 def lint(root: Path) -> list[Problem]:
-    """Every problem in the library at `root`, in file order."""
+    """Every problem in the library at `root`, in file order (the vocabulary file's too)."""
     library = read_library(root)
-    problems = list(library.problems) + duplicate_ids(library)
+    problems = list(library.problems) + duplicate_ids(library) + library.vocabulary.problems
     for item in library.items:
         problems.extend(check_item(library, item))
     return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def fix(root: Path) -> tuple[list[Fix], list[Problem]]:
+    """Rewrite synonyms in items' situations, products and tags to canonical terms, file by file:
+    the changes made, and the files that could not be fixed safely (left as they were)."""
+    library = read_library(root)
+    changes: list[Fix] = []
+    refused: list[Problem] = []
+    if not len(library.vocabulary):
+        return changes, refused
+    for item in library.items:
+        try:
+            changes += fix_file(library.vocabulary, root, item.path)
+        except (ValueError, FileExistsError) as exc:
+            refused.append(Problem(item.path, 1, f"not fixed: {exc}"))
+    return changes, refused
