@@ -10,6 +10,8 @@ from casebook.model import TYPE_FOLDERS, Item
 from casebook.vocabulary_lint import Fix, check_terms, fix_file
 
 _PLACEHOLDER = "TODO"
+# A case whose source breaks off says so twice, in step: this tag and an editor's section.
+STUB_TAG, STUB_HEADING = "incomplete", "## 编者按：原文残缺"
 
 
 def _front_and_offset(text: str) -> tuple[str, int]:
@@ -56,9 +58,26 @@ def check_item(library: Library, item: Item) -> list[Problem]:
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
             problems.append(Problem(item.path, number, "broken characters (e.g. U+FFFD) in the body"))
+    problems += _stub_marks(item, front, body_line)
     if len(library.vocabulary):  # an unreadable vocabulary is one problem, not one per term
-        problems.extend(check_terms(library.vocabulary, item.path, text))
+        problems += check_terms(library.vocabulary, item.path, text)
+        for key in ("title_en", "summary_en"):
+            for name, product in library.vocabulary.misnamed_products(getattr(item, key)):
+                report(key, f"{key}: {name} is another English name of {product.label} ({product.id}): "
+                            f"write {product.label_en}")
     return problems
+
+
+def _stub_marks(item: Item, front: str, body_line: int) -> list[Problem]:
+    """A cut-off source is marked both ways or not at all: the `incomplete` tag and the section."""
+    heading = next((n for n, line in enumerate(item.body.splitlines(), start=body_line)
+                    if line.startswith(STUB_HEADING)), None)
+    if STUB_TAG in item.tags and heading is None:
+        return [Problem(item.path, key_line(front, "tags"), f"tags: {STUB_TAG!r} needs a `{STUB_HEADING}` "
+                        "section at the end of the body saying where the source breaks off")]
+    if STUB_TAG not in item.tags and heading is not None:
+        return [Problem(item.path, heading, f"`{STUB_HEADING}` marks a cut-off source: add the tag {STUB_TAG!r}")]
+    return []
 
 
 def lint(root: Path) -> list[Problem]:

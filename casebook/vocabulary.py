@@ -150,6 +150,7 @@ class Vocabulary:
         self._by_id: dict[tuple[Kind, str], Concept] = {}
         self._by_term: dict[Kind, dict[str, Concept]] = {kind: {} for kind in KINDS}
         self._tries: dict[Kind, _TermTrie] = {kind: _TermTrie() for kind in KINDS}
+        self._misnames: tuple[re.Pattern | None, dict[str, tuple[str, Concept]]] | None = None  # on first use
         for concept in self._concepts:
             self._by_id.setdefault((concept.kind, concept.id), concept)
             for term in concept.terms:
@@ -221,6 +222,18 @@ class Vocabulary:
     def glossary(self) -> dict[str, str]:
         """Products and brands: Chinese label -> the one English rendering every English field uses."""
         return {c.label: c.label_en for c in self.of_kind("product")}
+
+    def misnamed_products(self, english: str) -> list[tuple[str, Concept]]:
+        """Other English names of a product found in `english` where its glossary name belongs
+        (GlobalTong for GoTone). Only name-like synonyms count (Latin letters, capitalised, not
+        all capitals): a lower-case synonym is a generic word, an acronym a name of its own."""
+        if self._misnames is None:
+            names = {term_key(s): (s, c) for c in self.of_kind("product") for s in c.synonyms
+                     if s.isascii() and s[:1].isupper() and not s.isupper() and term_key(s) != term_key(c.label_en)}
+            pattern = "|".join(re.escape(key) for key in sorted(names, key=len, reverse=True))
+            self._misnames = (re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])") if names else None, names)
+        regex, names = self._misnames
+        return [names[m.group(0)] for m in regex.finditer(term_key(english))] if regex else []
 
 
 def load_vocabulary(root: Path) -> Vocabulary:
