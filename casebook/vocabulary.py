@@ -41,9 +41,11 @@ class Family(BaseModel):
 class ConceptEntry(BaseModel):
     """One concept as the vocabulary file writes it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A number written bare in YAML (a hotline such as 10000) is a term like any other.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
-    id: str = Field(pattern=CONCEPT_ID_PATTERN, description="Stable ASCII id; a tag's id is what items write.")
+    id: str = Field(pattern=CONCEPT_ID_PATTERN, description=(
+        "Stable ASCII id, unique within its kind; a tag's id is what items write."))
     label: str = Field(min_length=1, description=(
         "Canonical Chinese label; what items write in `situations:` and `products:`."))
     label_en: str = Field(min_length=1, description=(
@@ -177,7 +179,8 @@ class Vocabulary:
         return [c for c in self._concepts if c.kind == kind]
 
     def concept(self, concept_id: str, kind: Kind | None = None) -> Concept | None:
-        """The concept with this id (of this kind, or of the first kind that has it)."""
+        """The concept with this id; ids are unique within a kind (a tag and a situation may share
+        one), so without `kind` a situation comes first, then a product, then a tag."""
         for each in (kind,) if kind else KINDS:
             found = self._by_id.get((each, concept_id))
             if found is not None:

@@ -120,7 +120,7 @@ class _Checker:
 
     families: dict[str, Family] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    ids: dict[str, tuple[Kind, int]] = field(default_factory=dict)
+    ids: dict[tuple[Kind, str], int] = field(default_factory=dict)
     terms: dict[tuple[Kind, str], tuple[str, int]] = field(default_factory=dict)
 
     def report(self, line: int, message: str) -> None:
@@ -135,11 +135,13 @@ class _Checker:
 
     def concept(self, concept: Concept, entry: _Entry) -> bool:
         """Check one concept against those before it; False when it cannot be used at all."""
-        if concept.id in self.ids:
-            kind, line = self.ids[concept.id]
-            self.report(entry.line_of("id"), f"id {concept.id!r} is also the id of the {kind} at line {line}")
+        # Ids are unique within a kind: a tag and a situation may share one (`churn`), since items
+        # write them in different fields and every lookup by id names its kind.
+        if (concept.kind, concept.id) in self.ids:
+            line = self.ids[(concept.kind, concept.id)]
+            self.report(entry.line_of("id"), f"id {concept.id!r} is also the id of the {concept.kind} at line {line}")
             return False
-        self.ids[concept.id] = (concept.kind, entry.line_of("id"))
+        self.ids[(concept.kind, concept.id)] = entry.line_of("id")
         known = ", ".join(self.families) or "none yet"
         if concept.family is not None and concept.family not in self.families:
             self.report(entry.line_of("family"), f"{concept.id}: family {concept.family!r} does not exist "

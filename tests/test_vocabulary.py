@@ -110,10 +110,18 @@ def test_find_in_text_takes_well_under_a_millisecond_for_200_characters():
 # --- the vocabulary file, linted at path:line -------------------------------------------------
 
 def test_duplicate_id_is_reported_on_the_second_entry():
-    text = VOCABULARY + "  - {id: spend-falls, label: 客户抱怨, label_en: complaint}\n"
-    line = len(text.splitlines())
-    assert f"{VOCABULARY_FILE}:{line}: id 'spend-falls' is also the id of the situation at line " \
-           f"{line_of(text, 'id: spend-falls')}" in problems_of(text)
+    text = VOCABULARY.replace("products:\n", "  - {id: spend-falls, label: 客户抱怨, label_en: complaint, family: spend}\n"
+                                              "products:\n")
+    assert problems_of(text) == [f"{VOCABULARY_FILE}:{line_of(text, 'id: spend-falls, label: 客户抱怨')}: id "
+                                 f"'spend-falls' is also the id of the situation at line {line_of(text, 'id: spend-falls')}"]
+
+
+def test_a_tag_may_share_an_id_with_a_situation():
+    text = VOCABULARY + "  - {id: spend-falls, label: 话费减少, label_en: spend falls}\n"
+    vocabulary = vocabulary_from_text(text)
+    assert vocabulary.problems == []
+    assert vocabulary.concept("spend-falls").kind == "situation"
+    assert vocabulary.concept("spend-falls", "tag").label == "话费减少"
 
 
 def test_a_synonym_claimed_by_two_concepts_is_reported_on_its_line():
