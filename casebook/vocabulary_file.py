@@ -17,6 +17,7 @@ from casebook.vocabulary import (
     KINDS,
     SECTIONS,
     VOCABULARY_FILE,
+    YAML_LOADER,
     Concept,
     ConceptEntry,
     Family,
@@ -66,7 +67,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> Problem:
 def _entries(text: str) -> tuple[list[_Entry], list[Problem]]:
     """The entries of every section, or why the file cannot be read as the vocabulary's shape."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         return [], [_yaml_problem(exc)]
     if root is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from casebook.loader import Problem
-from casebook.vocabulary import VOCABULARY_FILE, Concept, Kind, Vocabulary
+from casebook.vocabulary import VOCABULARY_FILE, YAML_LOADER, Concept, Kind, Vocabulary
 
 # Front-matter field -> the kind of concept its entries name.
 FIELDS: dict[str, Kind] = {"situations": "situation", "products": "product", "tags": "tag"}
@@ -59,7 +59,7 @@ def list_entries(text: str) -> dict[str, list[Entry]]:
     end = text.find("\n---", start)
     head = text[start:end if end >= 0 else len(text)]
     try:
-        root = yaml.compose(head, Loader=yaml.SafeLoader)
+        root = yaml.compose(head, Loader=YAML_LOADER)
     except yaml.YAMLError:
         return {}  # the loader reports broken front matter
     if not isinstance(root, yaml.MappingNode):
