@@ -232,10 +232,12 @@ class Vocabulary:
     def misnamed_products(self, english: str) -> list[tuple[str, Concept]]:
         """Other English names of a product found in `english` where its glossary name belongs
         (GlobalTong for GoTone). Only name-like synonyms count (Latin letters, capitalised, not
-        all capitals): a lower-case synonym is a generic word, an acronym a name of its own."""
+        all capitals): a lower-case synonym is a generic word, an acronym a name of its own, and a
+        part of the glossary name (Tianyi in "e-Surfing (Tianyi)") is that name."""
         if self._misnames is None:
             names = {term_key(s): (s, c) for c in self.of_kind("product") for s in c.synonyms
-                     if s.isascii() and s[:1].isupper() and not s.isupper() and term_key(s) != term_key(c.label_en)}
+                     if s.isascii() and s[:1].isupper() and not s.isupper()
+                     and not re.search(rf"(?<![a-z0-9]){re.escape(term_key(s))}(?![a-z0-9])", term_key(c.label_en))}
             pattern = "|".join(re.escape(key) for key in sorted(names, key=len, reverse=True))
             self._misnames = (re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])") if names else None, names)
         regex, names = self._misnames

@@ -66,6 +66,19 @@ def test_glossary_gives_each_product_one_english_name(vocab):
     assert vocab.glossary() == {"全球通": "GoTone", "固定电话": "fixed line"}
 
 
+def test_misnamed_products_are_other_renderings_of_a_brand_name(vocab):
+    assert [(name, c.id) for name, c in vocab.misnamed_products("Two Global Tong users and a GoTone one")] == [
+        ("Global Tong", "gotone")]
+    assert vocab.misnamed_products("a GoTone user with a landline") == []  # landline: a plain word
+
+
+def test_a_part_of_the_glossary_name_is_not_a_misname():
+    text = "products:\n  - {id: tianyi, label: 天翼, label_en: e-Surfing (Tianyi), synonyms: [Tianyi, Surfing]}\n"
+    vocabulary = vocabulary_from_text(text)
+    assert vocabulary.misnamed_products("an e-Surfing (Tianyi) phone") == []
+    assert vocabulary.misnamed_products("a Tianyi phone") == []
+
+
 # --- find_in_text ----------------------------------------------------------------------------
 
 def test_find_in_text_names_every_concept_in_chinese_text(vocab):
