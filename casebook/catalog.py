@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from casebook.loader import Library
 from casebook.model import Item
 from casebook.vocabulary import Concept, Family, Kind
-
-if TYPE_CHECKING:  # the engine loads FAISS; browsing must not
-    from casebook.search import Engine, Filters, SearchResponse
 
 # Body headings that hold a case's commentary: the source's 点评 / 营销兵法, or a plan's 评析 / 评述.
 COMMENTARY_MARKERS: tuple[str, ...] = ("点评", "兵法", "评析", "评述")
@@ -192,21 +188,3 @@ def discussion_prompts(item: Item, limit: int = 5) -> list[str]:
         for n, sentence in enumerate(_sentences(text)[:3]):
             prompts.append(f"{heading}：“{sentence}” {questions[n % len(questions)]}")
     return prompts[:limit]
-
-
-def search_citing(engine: Engine, query: str, k: int, filters: Filters,
-                  theory: str | None) -> SearchResponse:
-    """A search restricted to a theory and the items that cite it (none: a plain search)."""
-    if not theory:
-        return engine.search(query, k=k, filters=filters)
-    from casebook.search.engine import MAX_K
-
-    response = engine.search(query, k=MAX_K, filters=filters)
-    library = engine.library
-
-    def cites(hit_id: str) -> bool:
-        item = library.get(hit_id)
-        return hit_id == theory or (item is not None and theory in item.theories)
-
-    response.results = [hit for hit in response.results if cites(hit.id)][:k]
-    return response
