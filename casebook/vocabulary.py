@@ -222,7 +222,7 @@ class Vocabulary:
         found = self.find_in_text(term, kind)
         if len(key) >= 2:
             found += [concept for other, concept in terms.items() if key in other]
-        found += [terms[other] for other in difflib.get_close_matches(key, list(terms), n=n * 3, cutoff=0.6)]
+        found += [terms[other] for other in difflib.get_close_matches(key, list(terms), n=n * 3, cutoff=0.75)]
         return list({c.id: c for c in found}.values())[:n]
 
     def glossary(self) -> dict[str, str]:
