@@ -95,6 +95,7 @@ ERROR: dict[str, Any] = {
 VOCABULARY: dict[str, Any] = {
     "families": [{"id": "churn", "label": "销号与流失", "label_en": "Cancellation and churn"}],
     "concepts": [{"id": "cancellation-request", "kind": "situation", "label": "申请销号",
-                  "label_en": "Customer asks to cancel", "synonyms": ["销号", "消号", "销户", "cancel the line"],
-                  "family": "churn", "items": 6}],
+                  "label_en": "Customer asks to cancel",
+                  "synonyms": ["销号", "消号", "销户", "消户", "拆机", "cancel the line", "terminate"],
+                  "family": "churn", "items": 7}],
 }
