@@ -31,8 +31,11 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
     "query": "房东联系不上,租户已经搬走; 客户类型:家庭客户; 产品:固定电话; 状态:欠费3个月; 事件:欠费催缴; 渠道:社区经理",
     "low_confidence": False,
     "cases": [{**_CASE, "score": 7.1808, "why": {
-        "fields": {"segment": ["household"], "channel": ["community_manager"], "products": ["固定电话"],
-                   "events": ["欠费催缴"], "arrears_months": ["欠费"]},
+        "fields": {"segment": [{"id": "household", "label": "家庭客户"}],
+                   "channel": [{"id": "community_manager", "label": "社区经理"}],
+                   "products": [{"id": "fixed-line", "label": "固定电话"}],
+                   "events": [{"id": "arrears", "label": "欠费催缴"}],
+                   "arrears_months": [{"id": "arrears", "label": "欠费催缴"}]},
         "matched_terms": ["房东", "租户", "搬走", "欠费", "催缴", "社区经理"],
         "matched_annotations": ["固定电话", "欠费催缴", "房东联系不上"],
         "linked_from": [], "search_rank": 1}}],
@@ -43,7 +46,8 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
         "summary_en": "Treat customers with complete sincerity, think from their side and persuade them in ways they "
                       "accept, serving them as fully as possible while protecting the company's interests.",
         "score": 3.1327, "path": "playbook/theories/theory-sincere-marketing.md",
-        "why": {"fields": {"events": ["欠费催缴"], "arrears_months": ["欠费"]}, "matched_terms": ["社区经理"],
+        "why": {"fields": {"events": [{"id": "arrears", "label": "欠费催缴"}],
+                           "arrears_months": [{"id": "arrears", "label": "欠费催缴"}]}, "matched_terms": ["社区经理"],
                 "matched_annotations": ["欠费催缴"],
                 "linked_from": ["case-05-sincere-marketing-arrears-landlord"], "search_rank": 15}}],
     "scripts": [],

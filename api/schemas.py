@@ -67,10 +67,19 @@ class RecommendRequest(BaseModel):
     limit: int = Field(default=3, ge=1, le=10, description="Most items per group.")
 
 
+class FieldMatch(BaseModel):
+    id: str | None = Field(description=(
+        "The concept matched: a concept id of `GET /v1/vocabulary` (products, events, notes, text and the "
+        "states), or the `segment` / `channel` value; null for a value the vocabulary does not know, "
+        "matched as a string."))
+    label: str = Field(description="The concept's canonical Chinese label (or the value itself when `id` is null).")
+
+
 class RecommendWhy(BaseModel):
-    fields: dict[str, list[str]] = Field(description=(
-        "Customer fields that matched the item's annotations, field name -> the values or phrases "
-        "(`arrears_months`, `tenure_months`, `arpu`, `competitor` give the state they stand for)."))
+    fields: dict[str, list[FieldMatch]] = Field(description=(
+        "Customer fields that matched the item's annotations, field name -> the concepts matched. Products, "
+        "events, notes and text are matched by concept, whatever synonym (Chinese or English) the CRM sent; "
+        "`arrears_months`, `tenure_months`, `arpu` and `competitor` give the situation they stand for."))
     matched_terms: list[str] = Field(description="Words of the situation found in the item's text.")
     matched_annotations: list[str] = Field(description="The item's situations, products or tags the text names.")
     linked_from: list[str] = Field(description="Top cases that link this theory or script.")

@@ -203,7 +203,9 @@ def search(
     type_: TypeOpt = None,
     segment: Annotated[Optional[list[str]], typer.Option(help="Only items for this customer segment.")] = None,
     channel: Annotated[Optional[list[str]], typer.Option(help="Only items for this channel/role.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option(help="Only items with this tag.")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="Only items with this tag (a tag concept id).")] = None,
+    situation: Annotated[Optional[list[str]], typer.Option(
+        help="Only items for this customer situation (a situation concept id, e.g. cancellation-request).")] = None,
     queries: Annotated[Optional[Path], typer.Option(help="File of queries (one a line, or JSONL); prints JSON lines.")] = None,
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
@@ -216,7 +218,8 @@ def search(
     if (query is None) == (queries is None):
         fail("give a QUERY or --queries FILE", 2)
     engine = open_engine(library)
-    filters = Filters(types=type_ or [], segments=segment or [], channels=channel or [], tags=tag or [])
+    filters = Filters(types=type_ or [], segments=segment or [], channels=channel or [], tags=tag or [],
+                      situations=situation or [])
     if queries is not None:
         for row in read_queries(queries):
             typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))
