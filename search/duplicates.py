@@ -9,9 +9,9 @@ falls in one of SAMPLE buckets), so two copies sample the same 4-grams.
 
 A duplicated passage belongs to the item it is most central to: the one with fewer passages (a
 theory that is only that section, rather than the case that quotes it). So each result, best first,
-shows its best passage that no result above shows and no smaller result below owns; if every
-passage it matches is taken, its best passage no result above shows. A result none of whose
-passages is new (all shown above) is moved below the results that show something new.
+shows its best source passage that no result above shows and no smaller result below owns; failing
+that, its best source passage no result above shows; failing that, an editor's passage. A result
+none of whose passages is new (all shown above) is moved below the results that show something new.
 """
 
 from __future__ import annotations
@@ -52,12 +52,14 @@ class Choice:
     new: bool
 
 
-def choose(count: int, order_of: Callable[[int], list[int]],
+def choose(count: int, order_of: Callable[[int], tuple[list[int], list[int]]],
            shingles_of: Callable[[int], list[frozenset[str]]], wanted: int) -> list[Choice]:
     """For `count` results in rank order, the passage each shows, until `wanted` show something new.
 
-    `order_of(result)` gives a result's passage indexes, best first; `shingles_of(result)` the
-    shingles of all its passages. Both are asked only for the results looked at.
+    `order_of(result)` gives a result's passage indexes, best first, in two tiers: its source
+    passages and its editors' passages (shown only when no source passage is left);
+    `shingles_of(result)` the shingles of all its passages. Both are asked only for the results
+    looked at.
     """
     sizes: dict[int, int] = {}
 
@@ -71,20 +73,28 @@ def choose(count: int, order_of: Callable[[int], list[int]],
     for result in range(count):
         if sum(c.new for c in out) == wanted:
             break
-        sets, order = shingles_of(result), order_of(result)
-        smaller_below = [r for r in range(result + 1, count) if size(r) < size(result)]
-        first_fresh = pick = None
-        for p in order:  # lazily: the first passage usually passes
-            if any(alike(sets[p], s) for s in shown):
-                continue
-            if first_fresh is None:
-                first_fresh = p
-            if not any(alike(sets[p], s) for r in smaller_below for s in shingles_of(r)):
-                pick = p
-                break
+        sets = shingles_of(result)
+        source, editorial = order_of(result)
+        below = [s for r in range(result + 1, count) if size(r) < size(result) for s in shingles_of(r)]
+        pick = _first_new(source, sets, shown, below)  # passage indexes start at 0: test for None
         if pick is None:
-            pick = first_fresh if first_fresh is not None else (order[0] if order else None)
-        out.append(Choice(pick, first_fresh is not None))
+            pick = _first_new(source, sets, shown)
+        if pick is None:
+            pick = _first_new(editorial, sets, shown)
+        new = pick is not None
+        if pick is None:
+            pick = next(iter(source + editorial), None)
+        out.append(Choice(pick, new))
         if pick is not None:
             shown.append(sets[pick])
     return out
+
+
+def _first_new(order: list[int], sets: list[frozenset[str]], shown: list[frozenset[str]],
+               owned: list[frozenset[str]] | None = None) -> int | None:
+    """The first passage in `order` like none shown and none of the `owned` ones (lazily: the first
+    usually passes)."""
+    for p in order:
+        if not any(alike(sets[p], s) for s in shown) and not any(alike(sets[p], s) for s in owned or ()):
+            return p
+    return None

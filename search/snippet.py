@@ -92,19 +92,19 @@ def _match_score(lowered: str, pattern: re.Pattern[str] | None) -> tuple[int, in
     return len(set(found)), len(found)
 
 
-def ranked_passages(passages: ItemPassages, pattern: re.Pattern[str] | None, dense_best: int | None = None) -> list[int]:
-    """Passage indexes, the one to show first: matching source passages (most words first), the
-    dense encoder's best, the other source passages in order, then editors' passages.
-    `pattern` is `words_pattern(words)`."""
+def ranked_passages(passages: ItemPassages, pattern: re.Pattern[str] | None,
+                    dense_best: int | None = None) -> tuple[list[int], list[int]]:
+    """Passage indexes in the order to show them, in two tiers: the source passages (those that
+    match, most words first; the dense encoder's best; the others in order), then the editors'
+    passages (those that match first). `pattern` is `words_pattern(words)`."""
     scores = [_match_score(t, pattern) for t in passages.lowered]
     source = [i for i, editorial in enumerate(passages.editorial) if not editorial]
     editorial = [i for i, editorial in enumerate(passages.editorial) if editorial]
     order = sorted((i for i in source if scores[i][0]), key=lambda i: (-scores[i][0], -scores[i][1], i))
-    if dense_best is not None and 0 <= dense_best < len(passages.texts):
+    if dense_best is not None and dense_best in source:
         order.append(dense_best)
-    order += source
-    order += sorted(editorial, key=lambda i: (-scores[i][0], -scores[i][1], i))
-    return list(dict.fromkeys(order))
+    return (list(dict.fromkeys(order + source)),
+            sorted(editorial, key=lambda i: (-scores[i][0], -scores[i][1], i)))
 
 
 def render(passage: str, words: list[str], width: int = WIDTH) -> str:
@@ -129,4 +129,5 @@ def best_snippet(texts: list[str], tokens: list[str], width: int = WIDTH) -> str
     if not texts:
         return ""
     words = snippet_words(tokens)
-    return render(texts[ranked_passages(ItemPassages(texts), words_pattern(words))[0]], words, width)
+    source, editorial = ranked_passages(ItemPassages(texts), words_pattern(words))
+    return render(texts[(source + editorial)[0]], words, width)
