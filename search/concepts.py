@@ -128,6 +128,13 @@ def canonical_terms(concepts: Iterable[Concept]) -> list[str]:
     return list(dict.fromkeys(c.label for c in concepts if c.label))
 
 
+def chinese_terms(concepts: Iterable[Concept]) -> list[str]:
+    """Every Chinese way to say the concepts (labels and synonyms): the words a snippet marks, so an
+    English query or a synonym finds the source's own word (销号 marks 消号)."""
+    return list(dict.fromkeys(t for c in concepts for t in (c.label, *c.synonyms)
+                              if len(t) > 1 and _CJK_ONLY.match(t)))
+
+
 def resolve(vocabulary: Vocabulary, values: Iterable[str], kind: Kind) -> list[Concept]:
     """Filter values (a concept id, label or synonym) -> concepts; an unknown value is a BadQuery
     that names the closest concepts."""

@@ -21,6 +21,7 @@ from casebook.search.concepts import (
     ItemConcepts,
     ValueMatcher,
     canonical_terms,
+    chinese_terms,
     key,
     named_in,
     resolve,
@@ -289,7 +290,7 @@ class Engine:
             return [self._hit(row, fused, signals, parsed, "") for row in rows]
         # Each result shows its best passage that no better result shows (duplicates.py); results
         # with nothing new to show go below those that have.
-        words = snippet_words(parsed.words)
+        words = snippet_words(parsed.words + chinese_terms(parsed.concepts))
         pattern = words_pattern(words)
         views = [self._item_passages(self.items[row].id) for row in rows]
         choices = choose(len(rows), lambda n: ranked_passages(views[n], pattern, parsed.best_passage.get(rows[n])),
