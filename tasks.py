@@ -2,7 +2,7 @@
 """One task runner, standard library only, so it works on a fresh machine with Python 3.11+.
 
     python3 tasks.py run    # set up .venv, build the index, answer a search, start the service
-    python3 tasks.py test   # set up .venv (and Chromium for the browser tests), run the test suite
+    python3 tasks.py test   # set up .venv (and Debian's Chromium, LibreOffice, fonts for the tests), run them
 """
 
 from __future__ import annotations
@@ -31,14 +31,29 @@ def setup(extras: str = "dev") -> None:
     sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
 
 
-def browser() -> None:
-    """Debian's Chromium and its driver for the browser tests (no browser download at run time)."""
-    if shutil.which("chromium") and shutil.which("chromedriver"):
+DEBIAN_PACKAGES = ("chromium", "chromium-driver", "libreoffice-impress", "libreoffice-writer", "poppler-utils",
+                   "fonts-noto-cjk")
+
+
+def _installed(package: str) -> bool:
+    status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
+    return status.stdout.endswith("installed") and "not-installed" not in status.stdout
+
+
+def debian_packages() -> None:
+    """Debian's packages the tests drive (nothing is downloaded at run time): Chromium and its driver
+    for the browser tests; LibreOffice (Impress, Writer), poppler-utils and the Noto CJK fonts to
+    render exported slides and handouts to PDF and read them back."""
+    if not shutil.which("dpkg-query"):
+        print("not Debian: install Chromium, chromedriver, LibreOffice, poppler and Noto CJK yourself", flush=True)
+        return
+    missing = [name for name in DEBIAN_PACKAGES if not _installed(name)]
+    if not missing:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     sh(*sudo, "apt-get", "update", "-q", env=env)
-    sh(*sudo, "apt-get", "install", "-y", "-q", "chromium", "chromium-driver", env=env)
+    sh(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
 
 
 def run() -> None:
@@ -50,7 +65,7 @@ def run() -> None:
 
 def test() -> None:
     setup()
-    browser()
+    debian_packages()
     sh(str(BIN / "ruff"), "check", "casebook", "search", "api", "tests", "scripts", "tasks.py")
     sh(str(BIN / "casebook"), "lint")
     sh(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])

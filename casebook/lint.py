@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from casebook.chrome import BROKEN_CHARS_RE, find_chrome
@@ -12,22 +13,32 @@ from casebook.vocabulary_lint import Fix, check_terms, fix_file
 _PLACEHOLDER = "TODO"
 # A case whose source breaks off says so twice, in step: this tag and an editor's section.
 STUB_TAG, STUB_HEADING = "incomplete", "## 编者按：原文残缺"
+# Customer numbers must be masked (138XXXX1234) before a text is stored: a mainland mobile
+# number, or an 18-character resident ID number.
+PERSONAL_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|\d{17}[\dXx])(?![0-9A-Za-z])")
 
 
-def _front_and_offset(text: str) -> tuple[str, int]:
-    """The raw front matter of an item's text and the file line its body starts on."""
+def front_and_offset(text: str) -> tuple[str, int]:
+    """The raw front matter of an item file's text and the file line its body starts on."""
     head, _, _ = text.lstrip("\ufeff")[3:].partition("\n---")
     return "---" + head, head.count("\n") + 3
 
 
-def check_item(library: Library, item: Item) -> list[Problem]:
-    """Rules about one item that need the rest of the library (links) or its raw text."""
-    text = (library.root / item.path).read_text(encoding="utf-8")
-    front, body_line = _front_and_offset(text)
+def check_item(library: Library, item: Item, text: str | None = None) -> list[Problem]:
+    """Rules about one item that need the rest of the library (links) or its raw text.
+
+    `text` is the item's file text when it is not (yet) on disk, as when an editor saves it.
+    """
+    if text is None:
+        text = (library.root / item.path).read_text(encoding="utf-8")
+    front, body_line = front_and_offset(text)
     problems: list[Problem] = []
 
     def report(key: str, message: str) -> None:
-        problems.append(Problem(item.path, key_line(front, key), message))
+        problems.append(Problem(item.path, key_line(front, key), message, key))
+
+    def report_body(line: int, message: str) -> None:
+        problems.append(Problem(item.path, line, message, "body"))
 
     folder = TYPE_FOLDERS[item.type]
     if not item.path.startswith(folder + "/"):
@@ -35,7 +46,7 @@ def check_item(library: Library, item: Item) -> list[Problem]:
     if Path(item.path).stem != item.id:
         report("id", f"file name must be the id: rename to {item.id}.md")
     if not item.body.strip():
-        problems.append(Problem(item.path, body_line, "body is empty"))
+        report_body(body_line, "body is empty")
     for field, wanted in (("theories", "theory"), ("scripts", "script")):
         for target in getattr(item, field):
             linked = library.get(target)
@@ -53,11 +64,15 @@ def check_item(library: Library, item: Item) -> list[Problem]:
     for key, value in item.model_dump(exclude={"body", "path"}).items():
         if _PLACEHOLDER in str(value):
             report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft")
+        if PERSONAL_NUMBER_RE.search(str(value)):
+            report(key, f"{key}: holds a phone or ID number; mask it (138XXXX1234)")
     for number, phrase in find_chrome(item.body):
-        problems.append(Problem(item.path, body_line + number - 1, f"page chrome left in the body: {phrase!r}"))
+        report_body(body_line + number - 1, f"page chrome left in the body: {phrase!r}")
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
-            problems.append(Problem(item.path, number, "broken characters (e.g. U+FFFD) in the body"))
+            report_body(number, "broken characters (e.g. U+FFFD) in the body")
+        if PERSONAL_NUMBER_RE.search(line):
+            report_body(number, "a phone or ID number in the body; mask it (138XXXX1234)")
     problems += _stub_marks(item, front, body_line)
     if len(library.vocabulary):  # an unreadable vocabulary is one problem, not one per term
         problems += check_terms(library.vocabulary, item.path, text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,8 +10,8 @@ from threading import Lock
 
 import numpy as np
 
-from casebook.errors import BadQuery, IndexMissing
-from casebook.loader import Library, load_library
+from casebook.errors import BadQuery
+from casebook.loader import Library
 from casebook.model import Item
 from casebook.search import store
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
@@ -107,11 +106,22 @@ class QueryCache:
                 self._data.move_to_end(key)
                 return self._data[key]
         vector = encoder.encode_queries([text])[0]
+        self._put(encoder, [text], [vector])
+        return vector
+
+    def prefetch(self, encoder: Encoder, texts: list[str]) -> None:
+        """Encode the texts not cached yet in one batch (several times faster than one by one)."""
         with self._lock:
-            self._data[key] = vector
+            missing = list(dict.fromkeys(t for t in texts if (encoder.name, t) not in self._data))
+        if missing:
+            self._put(encoder, missing, list(encoder.encode_queries(missing)))
+
+    def _put(self, encoder: Encoder, texts: list[str], vectors: list[np.ndarray]) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._data[(encoder.name, text)] = vector
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
-        return vector
 
 
 class Engine:
@@ -119,7 +129,7 @@ class Engine:
 
     def __init__(self, items: list[Item], index: store.StoredIndex, encoders: dict[str, Encoder],
                  settings: Settings, library: Library | None = None,
-                 passage_texts: dict[str, list[str]] | None = None) -> None:
+                 passage_texts: dict[str, list[str]] | None = None, cache: QueryCache | None = None) -> None:
         self.library = library or Library(root=settings.library, items=items)
         self.settings = settings
         self.items = items
@@ -132,29 +142,35 @@ class Engine:
             item.id: [p.text for p in passages(item)[ANNOTATION_PASSAGES:]] for item in items}
         self.first_passage = self._first_passages(index.passage_items)
         self.tokenizer = index.tokenizer
-        self.cache = QueryCache(settings.query_cache_size)
+        self.cache = cache or QueryCache(settings.query_cache_size)
+        self.version = index.version  # the index folder it was loaded from
         self.vocabulary = self.library.vocabulary
         self.concepts = ItemConcepts(self.vocabulary, items)
         self.values = ValueMatcher(self.vocabulary)
         self.phrases = self._phrase_index(items)
+        self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
         self._lock = Lock()
         self._prepared: OrderedDict[str, ItemPassages] = OrderedDict()
 
     @classmethod
-    def open(cls, settings: Settings, progress: bool = False, build: bool = True) -> Engine:
-        """Load the index of `settings.library`, building it first when it is missing or stale."""
-        library = load_library(settings.library)
-        encoders = encoders_for(settings)
-        reason = store.staleness(settings.index_path, settings.library, [spec for spec, _ in encoders])
-        if reason is not None:
-            if not build:
-                raise IndexMissing(f"{reason}: run `casebook index`")
-            if progress:
-                print(f"building the index ({reason}) ...", file=sys.stderr)
-            store.build(library, settings.index_path, encoders, progress=progress)
-        index = store.load(settings.index_path)
+    def open(cls, settings: Settings, progress: bool = False, build: bool = True,
+             encoders: list[tuple[str, Encoder]] | None = None, cache: QueryCache | None = None) -> Engine:
+        """Load the index of `settings.library`, building it first when it is missing or stale.
+
+        A reload passes the `encoders` and query `cache` of the engine it replaces: models are
+        loaded once per process, and query vectors do not depend on the index.
+        """
+        encoders = encoders if encoders is not None else encoders_for(settings)
+        library, index = store.open_fresh(settings.library, settings.index_path, encoders,
+                                          build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
-        return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library)
+        engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
+        if settings.feedback_prior:
+            from casebook.events import EventStore
+            from casebook.search.prior import LivePrior
+
+            engine.prior = LivePrior(engine, EventStore(settings.events_file), settings.events_retention_days)
+        return engine
 
     def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
         """Each annotation phrase no concept covers -> its tokens and the rows that carry it."""
@@ -206,8 +222,11 @@ class Engine:
         have = set(tokens)
         foreign = named_in(self.vocabulary, _CJK_RUN.sub(" | ", query)) if concepts else []
         added = [t for t in dict.fromkeys(self.tokenizer(" ".join(canonical_terms(foreign)))) if t not in have]
-        phrases = [p for p, (words, _) in self.phrases.items() if p in query or (words and words <= have)]
-        return ParsedQuery(query, tokens, concepts, added, phrases)
+        return ParsedQuery(query, tokens, concepts, added, self.matched_phrases(query, have))
+
+    def matched_phrases(self, query: str, tokens: set[str]) -> list[str]:
+        """Annotation phrases outside the vocabulary that the query names, whole or by all their words."""
+        return [p for p, (words, _) in self.phrases.items() if p in query or (words and words <= tokens)]
 
     def _annotations(self, parsed: ParsedQuery) -> np.ndarray:
         """How many of the concepts (and outside-vocabulary phrases) the query names each item carries."""
@@ -256,6 +275,9 @@ class Engine:
         allowed = self.allowed(filters or Filters())
         signals, parsed = self.signals(query, mode)
         fused = fuse(signals, WEIGHTS)
+        boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
+        if boost is not None:
+            fused = fused + boost
         return SearchResponse(query=query, low_confidence=self.low_confidence(signals, chinese=has_chinese(query)),
                               results=self._hits(fused, signals, parsed, k, allowed, snippets))
 

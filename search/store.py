@@ -3,30 +3,38 @@
 Layout of `<index_dir>`: `CURRENT` names the live version folder `v-*`; each version holds
 `manifest.json`, `bm25/`, and per encoder `<name>.npy` (passage vectors) and `<name>.faiss`.
 A build writes a new version folder and only then replaces `CURRENT` (os.replace is atomic),
-so a crash or Ctrl-C mid-build leaves the previous version live.
+so a crash or Ctrl-C mid-build leaves the previous version live. `build.lock` lets one process
+build at a time (server workers, `casebook index` in another shell); `open_fresh` also loads
+under it, so no build prunes a version while another process is reading it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
+from casebook.durable import exclusive_lock
 from casebook.errors import IndexMissing
-from casebook.loader import Library, item_files
-from casebook.search.bm25 import BM25Index, item_text, tokenize_items
+from casebook.loader import Library, item_files, load_library
+from casebook.search.bm25 import BM25Index, item_text
 from casebook.search.chunk import passages
 from casebook.search.embed import Encoder
 from casebook.search.tokenize import Tokenizer, domain_terms
 from casebook.search.vectors import VectorIndex
+
+log = logging.getLogger("casebook.index")
 
 FORMAT = 1
 BATCH = 16
@@ -52,11 +60,18 @@ def library_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
+def current_name(index_dir: Path) -> str | None:
+    """What `CURRENT` names (cheap enough to poll), or None before the first build."""
+    try:
+        return (index_dir / "CURRENT").read_text().strip() or None
+    except OSError:
+        return None
+
+
 def current_version(index_dir: Path) -> Path | None:
     """The live version folder, or None when no build has finished."""
-    try:
-        name = (index_dir / "CURRENT").read_text().strip()
-    except OSError:
+    name = current_name(index_dir)
+    if name is None:
         return None
     folder = index_dir / name
     return folder if (folder / "manifest.json").is_file() else None
@@ -72,8 +87,10 @@ def read_manifest(index_dir: Path) -> dict | None:
         return None
 
 
-def staleness(index_dir: Path, root: Path, specs: list[str]) -> str | None:
-    """Why the index cannot serve this library and these encoders, or None when it is fresh."""
+def staleness(index_dir: Path, root: Path, specs: list[str], source_hash: str | None = None) -> str | None:
+    """Why the index cannot serve this library and these encoders, or None when it is fresh.
+
+    `source_hash` is the library's hash when the caller has just taken it (`library_hash`)."""
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "no index has been built yet"
@@ -83,7 +100,7 @@ def staleness(index_dir: Path, root: Path, specs: list[str]) -> str | None:
         return "the chunking or tokenisation changed"
     if [e["spec"] for e in manifest["encoders"]] != specs:
         return "the encoders changed"
-    if manifest["library_hash"] != library_hash(root):
+    if manifest["library_hash"] != (source_hash or library_hash(root)):
         return "library files changed since the index was built"
     return None
 
@@ -131,8 +148,12 @@ def _encode_missing(encoder: Encoder, texts: list[str], hashes: list[str], known
 
 
 def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]],
-          progress: bool = False) -> BuildReport:
-    """Build a new version of the index and make it live; reuse vectors of unchanged passages."""
+          progress: bool = False, source_hash: str | None = None) -> BuildReport:
+    """Build a new version of the index and make it live; reuse vectors of unchanged passages.
+
+    `source_hash` is the `library_hash` taken before `library` was read: a file changed while the
+    build runs then makes the index stale, rather than recorded as indexed.
+    """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     folder = index_dir / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.perf_counter_ns() % 10**6}"
@@ -142,10 +163,7 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
         chunks = [p for item in items for p in passages(item)]
         texts = [p.text for p in chunks]
         hashes = [sha1(t) for t in texts]
-        tokenizer = Tokenizer(domain_terms(items))
-        BM25Index.build(tokenize_items(items, tokenizer)).save(folder / "bm25")
-        words, total = tokenizer.vocabulary(item_text(i) for i in items)
-        (folder / "jieba.dict").write_text("".join(f"{w} {f}\n" for w, f in words), encoding="utf-8")
+        tokenizer_spec = _build_lexical(index_dir, folder, items)
         encoded, described = {}, []
         for spec, encoder in encoders:
             vectors, encoded[encoder.name] = _encode_missing(
@@ -157,9 +175,8 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
                               "dim": encoder.dim, "index": vector_index.kind})
         manifest = {
             "format": FORMAT, "recipe": recipe_hash(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "library_hash": library_hash(library.root), "encoders": described,
-            "tokenizer": {"jieba": version("jieba"), "domain_terms": tokenizer.domain_terms,
-                          "dictionary": "jieba.dict", "total": total},
+            "library_hash": source_hash or library_hash(library.root), "encoders": described,
+            "tokenizer": tokenizer_spec,
             "items": [{"id": i.id, "path": i.path, "hash": sha1(i.model_dump_json())} for i in items],
             "passages": [{"item": p.item_id, "hash": h} for p, h in zip(chunks, hashes)],
         }
@@ -170,6 +187,51 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
         raise
     _prune(index_dir, keep=folder)
     return BuildReport(folder, len(chunks), encoded, time.perf_counter() - started)
+
+
+def _build_lexical(index_dir: Path, folder: Path, items: list) -> dict:
+    """The BM25 index and the reduced jieba dictionary in `folder`; the tokenizer's manifest entry.
+
+    Items whose text the live version already tokenized with the same domain terms keep its
+    tokens (`tokens.json`), and only new texts are looked up in jieba's dictionary: a one-file
+    change costs milliseconds of tokenising, not seconds.
+    """
+    tokenizer = Tokenizer(domain_terms(items))
+    texts = [item_text(i) for i in items]
+    keys = [sha1(t) for t in texts]
+    previous = _previous_lexical(index_dir, tokenizer.domain_terms)
+    known_tokens, known_words, total = previous if previous else ({}, {}, None)
+    fresh = [t for t, key in zip(texts, keys) if key not in known_tokens]
+    if previous is None or fresh:
+        found, total = tokenizer.vocabulary(fresh if previous else texts)
+        known_words = {**known_words, **dict(found)}  # words of removed texts stay: harmless for segmenting
+    (folder / "jieba.dict").write_text("".join(f"{w} {f}\n" for w, f in sorted(known_words.items())),
+                                       encoding="utf-8")
+    reduced = Tokenizer(tokenizer.domain_terms, dictionary=folder / "jieba.dict", total=total)
+    tokens = [known_tokens[key] if key in known_tokens else reduced(text) for text, key in zip(texts, keys)]
+    BM25Index.build(tokens).save(folder / "bm25")
+    (folder / "tokens.json").write_text(json.dumps({k: " ".join(t) for k, t in zip(keys, tokens)},
+                                                   ensure_ascii=False), encoding="utf-8")
+    return {"jieba": version("jieba"), "domain_terms": tokenizer.domain_terms, "dictionary": "jieba.dict",
+            "total": total, "tokens": "tokens.json"}
+
+
+def _previous_lexical(index_dir: Path, terms: list[str]) -> tuple[dict[str, list[str]], dict[str, int], float] | None:
+    """(text hash -> tokens, dictionary words, total) of the live version when it was tokenized
+    by this recipe with these domain terms; else None."""
+    folder, manifest = current_version(index_dir), read_manifest(index_dir)
+    if folder is None or manifest is None or manifest.get("recipe") != recipe_hash():
+        return None
+    spec = manifest.get("tokenizer", {})
+    if spec.get("domain_terms") != terms or spec.get("jieba") != version("jieba") or "tokens" not in spec:
+        return None
+    try:
+        stored = json.loads((folder / spec["tokens"]).read_text(encoding="utf-8"))
+        lines = (folder / spec["dictionary"]).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return None
+    words = {word: int(freq) for word, freq in (line.rsplit(" ", 1) for line in lines if line)}
+    return {k: v.split() for k, v in stored.items()}, words, spec["total"]
 
 
 def _switch(index_dir: Path, folder: Path) -> None:
@@ -198,6 +260,7 @@ class StoredIndex:
     vectors: dict[str, VectorIndex]
     passage_items: list[str]
     tokenizer: Tokenizer
+    version: str = ""  # the name of its folder
 
 
 def load(index_dir: Path) -> StoredIndex:
@@ -210,4 +273,55 @@ def load(index_dir: Path) -> StoredIndex:
     tokenizer = Tokenizer(spec["domain_terms"], dictionary=folder / spec["dictionary"], total=spec["total"])
     return StoredIndex(manifest=manifest, bm25=BM25Index.load(folder / "bm25", len(manifest["items"])),
                        vectors=vectors, passage_items=[p["item"] for p in manifest["passages"]],
-                       tokenizer=tokenizer)
+                       tokenizer=tokenizer, version=folder.name)
+
+
+def prepare_builds() -> None:
+    """Load what a rebuild needs (jieba's word list, ~50 MB), so a process that may rebuild later
+    (a server worker) does not pay for it on its first rebuild."""
+    from casebook.search.tokenize import main_dictionary
+
+    main_dictionary()
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One builder at a time, across processes: the others wait, then find the index fresh."""
+    with exclusive_lock(index_dir / "build.lock"):
+        yield
+
+
+def build_library(root: Path, index_dir: Path, encoders: list[tuple[str, Encoder]],
+                  progress: bool = False) -> tuple[Library, BuildReport]:
+    """Read the library at `root` and build its index, under the build lock (`casebook index`)."""
+    with build_lock(index_dir):
+        source = library_hash(root)
+        library = load_library(root)
+        return library, build(library, index_dir, encoders, progress=progress, source_hash=source)
+
+
+def open_fresh(root: Path, index_dir: Path, encoders: list[tuple[str, Encoder]], build_missing: bool = True,
+               progress: bool = False) -> tuple[Library, StoredIndex]:
+    """The library at `root` and an index built from exactly those files, building it first when
+    it is missing or stale; under the build lock, so a worker that waited finds the index another
+    one just built. IndexMissing when it is stale and `build_missing` is false; LibraryError when
+    a file does not parse (the index is left as it was)."""
+    specs = [spec for spec, _ in encoders]
+    asked = time.perf_counter()
+    with build_lock(index_dir):
+        locked = time.perf_counter()
+        source = library_hash(root)  # before reading: an edit made meanwhile leaves the index stale
+        library = load_library(root)
+        reason = staleness(index_dir, root, specs, source_hash=source)
+        if reason is not None:
+            if not build_missing:
+                raise IndexMissing(f"{reason}: run `casebook index`")
+            if progress:
+                print(f"building the index ({reason}) ...", file=sys.stderr)
+            report = build(library, index_dir, encoders, progress=progress, source_hash=source)
+            log.info("built %s (%s): %d passages, encoded %s, in %.1f s", report.folder.name, reason,
+                     report.passages, report.encoded, report.seconds)
+        index = load(index_dir)
+    log.info("opened %s: %.1f s waiting for the build lock, %.1f s reading, building and loading",
+             index.version, locked - asked, time.perf_counter() - locked)
+    return library, index
