@@ -9,9 +9,10 @@ falls in one of SAMPLE buckets), so two copies sample the same 4-grams.
 
 A duplicated passage belongs to the item it is most central to: the one with fewer passages (a
 theory that is only that section, rather than the case that quotes it). So each result, best first,
-shows its best source passage that no result above shows and no smaller result below owns; failing
-that, its best source passage no result above shows; failing that, an editor's passage. A result
-none of whose passages is new (all shown above) is moved below the results that show something new.
+shows its best passage (snippet.ranked_passages) that no result above shows and no smaller result
+below owns; failing that, its best passage no result above shows; failing that, an editor's passage
+that does not match the query. A result none of whose passages is new (all shown above) is moved
+below the results that show something new.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def choose(count: int, order_of: Callable[[int], tuple[list[int], list[int]]],
            shingles_of: Callable[[int], list[frozenset[str]]], wanted: int) -> list[Choice]:
     """For `count` results in rank order, the passage each shows, until `wanted` show something new.
 
-    `order_of(result)` gives a result's passage indexes, best first, in two tiers: its source
-    passages and its editors' passages (shown only when no source passage is left);
+    `order_of(result)` gives a result's passage indexes, best first, in two tiers (`ranked_passages`:
+    the passages it may show, then editors' passages shown only when none of those is left);
     `shingles_of(result)` the shingles of all its passages. Both are asked only for the results
     looked at.
     """
@@ -74,7 +75,7 @@ def choose(count: int, order_of: Callable[[int], tuple[list[int], list[int]]],
         if sum(c.new for c in out) == wanted:
             break
         sets = shingles_of(result)
-        source, editorial = order_of(result)
+        source, editorial = order_of(result)  # mostly source passages, then editors' passages
         below = [s for r in range(result + 1, count) if size(r) < size(result) for s in shingles_of(r)]
         pick = _first_new(source, sets, shown, below)  # passage indexes start at 0: test for None
         if pick is None:

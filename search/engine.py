@@ -253,7 +253,7 @@ class Engine:
         if mode in ("bm25", "hybrid"):
             signals["bm25"] = self.bm25.scores(parsed.words)
         if mode != "bm25":
-            snippet_encoder = list(self.encoders)[-1]  # the strongest encoder is listed last (e5)
+            snippet_encoder = next(reversed(self.encoders), None)  # the strongest is listed last (e5)
             for name in self.encoders:
                 signals[name] = self._dense(name, query, parsed.best_passage if name == snippet_encoder else None)
         if mode == "hybrid":

@@ -3,7 +3,8 @@
 Which passage: the source passage that holds the most query words (distinct words first, then
 occurrences); failing that, the passage the dense encoder ranked best; then the item's first source
 passage. An editor's section (a heading that starts with 编者按) is chosen only when no source
-passage matches. Markdown markup is removed before a snippet is cut, so `**` never shows.
+passage holds a query word and it does. Markdown markup is removed before a snippet is cut, so
+`**` never shows.
 """
 
 from __future__ import annotations
@@ -94,17 +95,22 @@ def _match_score(lowered: str, pattern: re.Pattern[str] | None) -> tuple[int, in
 
 def ranked_passages(passages: ItemPassages, pattern: re.Pattern[str] | None,
                     dense_best: int | None = None) -> tuple[list[int], list[int]]:
-    """Passage indexes in the order to show them, in two tiers: the source passages (those that
-    match, most words first; the dense encoder's best; the others in order), then the editors'
-    passages (those that match first). `pattern` is `words_pattern(words)`."""
+    """Passage indexes in the order to show them, in two tiers. First: the source passages that
+    match (most words first) or, when none does, the editors' passages that match; then the dense
+    encoder's best and the other source passages. Last: the other editors' passages.
+    `pattern` is `words_pattern(words)`."""
     scores = [_match_score(t, pattern) for t in passages.lowered]
+
+    def best_first(indexes: list[int]) -> list[int]:
+        return sorted((i for i in indexes if scores[i][0]), key=lambda i: (-scores[i][0], -scores[i][1], i))
+
     source = [i for i, editorial in enumerate(passages.editorial) if not editorial]
     editorial = [i for i, editorial in enumerate(passages.editorial) if editorial]
-    order = sorted((i for i in source if scores[i][0]), key=lambda i: (-scores[i][0], -scores[i][1], i))
+    order = best_first(source) or best_first(editorial)  # an editor's words only when the source has none
     if dense_best is not None and dense_best in source:
         order.append(dense_best)
-    return (list(dict.fromkeys(order + source)),
-            sorted(editorial, key=lambda i: (-scores[i][0], -scores[i][1], i)))
+    first = list(dict.fromkeys(order + source))
+    return first, [i for i in editorial if i not in first]
 
 
 def render(passage: str, words: list[str], width: int = WIDTH) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from casebook.search.duplicates import choose
+from casebook.search.snippet import ranked_passages, words_pattern
 
 DEV = next((p / "shared" / "eval" / "dev.jsonl" for p in Path(__file__).resolve().parents
             if (p / "shared" / "eval" / "dev.jsonl").is_file()), None)
@@ -75,6 +76,16 @@ def test_an_editors_note_is_not_the_snippet_while_the_source_matches(engine, ans
             source = "\n".join(t for h, t in item.sections.items() if not h.startswith("编者按"))
             if snippet in notes and snippet not in source:  # the editor's words, not the source's
                 assert not any(w.lower() in source.lower() for w in hit.why.matched_terms), (query, hit.id)
+
+
+def test_an_editors_note_is_the_snippet_when_only_it_holds_the_query_words(engine):
+    item = engine.library.get("theory-customer-retention-steps")
+    view = engine._item_passages(item.id)
+    note = next(i for i, text in enumerate(view.texts) if "· 编者按" in text.split("\n", 1)[0])
+    word = "本条目收录"  # the editor's words; the source never says them
+    assert word in view.texts[note] and word not in "".join(t for h, t in item.sections.items() if "编者按" not in h)
+    first, _ = ranked_passages(view, words_pattern([word]))
+    assert first[0] == note
 
 
 def test_the_snippet_of_the_retention_question_is_the_sources_text(engine):
