@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Literal
@@ -9,8 +10,11 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The checkout's own library (cases/ and playbook/ beside the package), used when none is named.
-BUILTIN_LIBRARY = Path(__file__).resolve().parent.parent
+from casebook.errors import CasebookError
+from casebook.library import builtin_library, is_installed_library
+
+# The library used when none is named: package data when installed, the checkout's folders otherwise.
+BUILTIN_LIBRARY = builtin_library()
 
 
 class Settings(BaseSettings):
@@ -21,7 +25,10 @@ class Settings(BaseSettings):
     library: Path = Field(default=BUILTIN_LIBRARY, description=(
         "Library folder holding `cases/` and `playbook/`; defaults to the built-in library."))
     index_dir: Path | None = Field(default=None, description=(
-        "Where the search index is stored; defaults to `<library>/.casebook/index`."))
+        "Where the search index is stored (prepared models go beside it, in `../models`). Unset: "
+        "`<library>/.casebook/index` when the library's folder is writable and not the built-in "
+        "library of an installed casebook, else `casebook/<library>-<hash>/index` in the user's "
+        "cache folder (`$XDG_CACHE_HOME` or `~/.cache` on Linux); set it when neither is writable."))
     encoders: str = Field(default="use,e5", description=(
         "Comma-separated dense encoders: `use` (multilingual USE v3), `e5` (multilingual-e5-small "
         "4-bit), or `st:/path/to/sentence-transformers-model`; empty for BM25 only."))
@@ -81,7 +88,7 @@ class Settings(BaseSettings):
 
     @property
     def index_path(self) -> Path:
-        return self.index_dir or self.library / ".casebook" / "index"
+        return self.index_dir or state_folder(self.library) / "index"
 
     @property
     def model_cache(self) -> Path:
@@ -113,6 +120,34 @@ class Settings(BaseSettings):
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def state_folder(library: Path) -> Path:
+    """Where a library's index and prepared models go when CASEBOOK_INDEX_DIR is not set.
+
+    Beside the library (`.casebook/`) when that folder can be written, except for the library an
+    installed casebook carries (site-packages is no place for state, and is often read-only); else a
+    folder of its own in the user's cache folder, named after the library's path.
+    """
+    beside = library / ".casebook"
+    if not is_installed_library(library) and can_write(beside):
+        return beside
+    from platformdirs import user_cache_path
+
+    key = hashlib.sha1(str(library.resolve()).encode()).hexdigest()[:12]
+    cached = user_cache_path("casebook", appauthor=False) / f"{library.resolve().name}-{key}"
+    if can_write(cached):
+        return cached
+    raise CasebookError(f"no writable place for the search index of {library}: neither {beside} nor "
+                        f"{cached} can be written; set CASEBOOK_INDEX_DIR to a writable folder")
+
+
+def can_write(folder: Path) -> bool:
+    """True when `folder` exists as a writable folder, or can be made in its nearest existing parent."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
 
 
 def get_settings(library: Path | None = None) -> Settings:

@@ -126,7 +126,10 @@ class SentenceTransformerEncoder:
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.path = path
         self.name = "st:" + os.path.basename(os.path.normpath(path))
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; 3-5 know only the old name
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     @property
     def version(self) -> str:

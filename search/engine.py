@@ -184,7 +184,7 @@ class Engine:
         if not 1 <= k <= MAX_K:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
         signals, tokens, matched = self.signals(query, mode)
-        fused = fuse(signals, WEIGHTS)
+        fused = fuse(signals, fusion_weights(signals))
         boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
         if boost is not None:
             fused = fused + boost
@@ -215,6 +215,12 @@ class Engine:
                             path=item.path, why=why,
                             snippet=best_snippet(self.passages[item.id], tokens) if snippets else ""))
         return hits
+
+
+def fusion_weights(names) -> dict[str, float]:
+    """WEIGHTS, and for a team's own `st:` model the weight of e5, the dense signal it stands beside
+    or in for (untuned: without it an `st:` signal would be computed, shown in `why`, and ignored)."""
+    return {**WEIGHTS, **{name: WEIGHTS["e5"] for name in names if name.startswith("st:")}}
 
 
 def annotation_phrases(item: Item) -> list[str]:
