@@ -29,9 +29,14 @@ def test_every_folder_of_the_builtin_library_ships_as_package_data():
                for package in packages)
 
 
-def test_a_checkout_or_editable_install_reads_the_checkout_library():
+def test_a_checkout_or_editable_install_reads_the_checkout_library(tmp_path):
     assert builtin_library() == ROOT
     assert get_settings().index_path == ROOT / ".casebook" / "index"
+    # from another folder, `casebook` is imported through the editable install (tasks.py's `pip install -e`)
+    code = "from casebook.settings import get_settings; print(get_settings().library)"
+    elsewhere = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                               env={k: v for k, v in os.environ.items() if k != "CASEBOOK_LIBRARY"})
+    assert elsewhere.stdout.strip() == str(ROOT), elsewhere.stderr
 
 
 def test_a_writable_library_keeps_its_index_beside_it(tmp_path):
