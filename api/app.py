@@ -20,7 +20,7 @@ from casebook.api import dify, errors, metrics
 from casebook.api import mcp as mcp_face
 from casebook.api.deps import engine_of, start_live_engine
 from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import editing, feedback, health, insights, items, recommend, search
+from casebook.api.routes import editing, feedback, health, insights, items, recommend, search, vocabulary
 from casebook.events import NullRecorder, open_recorder
 from casebook.settings import Settings, get_settings
 
@@ -54,8 +54,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.live = settings, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, feedback.router, insights.router,
-                   editing.router, editor_router, dify.router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, vocabulary.router, feedback.router,
+                   insights.router, editing.router, editor_router, dify.router, pages_router):
         app.include_router(router)
     mcp = mcp_face.mount(app, settings, lambda: engine_of(app),
                          lambda: getattr(app.state, "recorder", None) or NullRecorder())

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import yaml
 
+from casebook.vocabulary import VOCABULARY_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 EVAL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 
 def copy_library(target: Path, ids: list[str] | None = None) -> Path:
-    """A copy of the built-in library (or of just the items `ids` and what they link to)."""
+    """A copy of the built-in library (or of just the items `ids` and what they link to), with its vocabulary."""
     for folder in ("cases", "playbook/theories", "playbook/scripts"):
         (target / folder).mkdir(parents=True, exist_ok=True)
     files = sorted(ROOT.glob("cases/*.md")) + sorted(ROOT.glob("playbook/*/*.md"))
@@ -26,6 +28,8 @@ def copy_library(target: Path, ids: list[str] | None = None) -> Path:
     for path in files:
         if wanted is None or path.stem in wanted:
             shutil.copy(path, target / path.relative_to(ROOT))
+    if (ROOT / VOCABULARY_FILE).is_file():
+        shutil.copy(ROOT / VOCABULARY_FILE, target / VOCABULARY_FILE)
     return target
 
 
