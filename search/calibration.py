@@ -3,13 +3,14 @@
 Two logistic regressions, multiplied:
 - `domain`: the probability that the library answers the query at all, from how well its best
   items match (each signal's best score and how far it stands out, the best fused score, whether
-  the query is Chinese, how many annotation phrases it names);
+  the query is Chinese, how many concepts and annotation phrases it names);
 - `item`: the probability that this hit is a relevant one when the library does answer, from the
   hit's own scores (fused score and its gap to the best, rank, each signal's z-score and score).
 `scripts/calibrate.py` fits both on labelled queries (in the domain, with the items that answer
 them; out of the domain, with none) and writes the coefficients to `data/calibration.json`; here
 they are applied with numpy only. `low_confidence` is the best relevance among the answers
-falling below the threshold stored beside them for the query's language.
+falling below the threshold stored beside them (the file holds one per query language; the
+current fit gives both the same).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class QuerySignals:
     z: dict[str, np.ndarray]
     fused: np.ndarray
     chinese: bool
-    matched: int  # annotation phrases (situations, products, tags) the query names
+    matched: int  # vocabulary concepts and other annotation phrases the query names
 
 
 def hit_features(q: QuerySignals, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -59,7 +60,7 @@ def hit_features(q: QuerySignals, rows: np.ndarray) -> dict[str, np.ndarray]:
         best = float(values.max()) if present else 0.0
         if name == "bm25":  # BM25 scores are unbounded and skewed; their logarithm is closer to linear
             raw, best = np.log1p(raw), float(np.log1p(best))
-        out[f"{name}"] = raw
+        out[name] = raw
         out[f"{name}_z"] = z[rows] if present else np.zeros(len(rows))
         out[f"{name}_best"] = np.full(len(rows), best)
         out[f"{name}_best_z"] = np.full(len(rows), float(z.max()) if present else 0.0)
