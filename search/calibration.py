@@ -39,7 +39,12 @@ class QuerySignals:
 
 
 def hit_features(q: QuerySignals, rows: np.ndarray) -> dict[str, np.ndarray]:
-    """Named feature columns for the items at `rows` (a signal a query lacks counts as 0)."""
+    """Named feature columns for the items at `rows`.
+
+    A signal the engine does not compute (a team running other encoders, `CASEBOOK_ENCODERS=use`)
+    gives NaN columns, which the models read as the average of their training data: the other
+    signals decide. Such relevance is rougher; refit for the encoders you run.
+    """
     rows = np.asarray(rows, dtype=np.int64)
     fused = q.fused[rows]
     top = float(q.fused.max()) if q.fused.size else 0.0
@@ -56,14 +61,14 @@ def hit_features(q: QuerySignals, rows: np.ndarray) -> dict[str, np.ndarray]:
     for name in SIGNALS:
         values, z = q.signals.get(name), q.z.get(name)
         present = values is not None and values.size > 0
-        raw = values[rows] if present else np.zeros(len(rows))
-        best = float(values.max()) if present else 0.0
+        raw = values[rows] if present else np.full(len(rows), np.nan)
+        best = float(values.max()) if present else np.nan
         if name == "bm25":  # BM25 scores are unbounded and skewed; their logarithm is closer to linear
             raw, best = np.log1p(raw), float(np.log1p(best))
         out[name] = raw
-        out[f"{name}_z"] = z[rows] if present else np.zeros(len(rows))
+        out[f"{name}_z"] = z[rows] if present else np.full(len(rows), np.nan)
         out[f"{name}_best"] = np.full(len(rows), best)
-        out[f"{name}_best_z"] = np.full(len(rows), float(z.max()) if present else 0.0)
+        out[f"{name}_best_z"] = np.full(len(rows), float(z.max()) if present else np.nan)
         # Cosines of English queries against the Chinese library sit lower than Chinese ones.
         out[f"{name}_best_zh"] = out[f"{name}_best"] * chinese
     return out
@@ -81,7 +86,8 @@ class Logistic:
 
     def probability(self, columns: dict[str, np.ndarray]) -> np.ndarray:
         x = np.column_stack([columns[name] for name in self.features])
-        logit = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        standard = np.nan_to_num((x - self.mean) / self.scale, nan=0.0)  # a missing signal: the average
+        logit = standard @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40)))
 
     def to_json(self) -> dict[str, Any]:
