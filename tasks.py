@@ -41,6 +41,19 @@ def browser() -> None:
     sh(*sudo, "apt-get", "install", "-y", "-q", "chromium", "chromium-driver", env=env)
 
 
+def office() -> None:
+    """Debian's LibreOffice Writer (renders the intake tests' PDFs) and CJK fonts for its Chinese text."""
+    have_fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip() \
+        if shutil.which("fc-list") else ""
+    if shutil.which("soffice") and have_fonts:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    sh(*sudo, "apt-get", "update", "-q", env=env)
+    sh(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", "libreoffice-writer",
+       "fonts-noto-cjk", env=env)
+
+
 def run() -> None:
     setup()
     sh(str(BIN / "casebook"), "index")
@@ -51,6 +64,7 @@ def run() -> None:
 def test() -> None:
     setup()
     browser()
+    office()
     sh(str(BIN / "ruff"), "check", "casebook", "search", "api", "tests", "scripts", "tasks.py")
     sh(str(BIN / "casebook"), "lint")
     sh(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])

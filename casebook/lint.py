@@ -47,7 +47,10 @@ def check_item(library: Library, item: Item) -> list[Problem]:
         report("outcome", "only a case has an outcome")
     if item.type != "case" and item.scripts:
         report("scripts", "only a case lists scripts")
-    for key, value in item.model_dump(exclude={"body", "path"}).items():
+    if item.review:
+        report("review", f"fields still to review: {', '.join(item.review)}; "
+                         "remove each from `review:` once checked")
+    for key, value in item.model_dump(exclude={"body", "path", "review"}).items():
         if _PLACEHOLDER in str(value):
             report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft")
     for number, phrase in find_chrome(item.body):

@@ -92,6 +92,7 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
     """Read every source, write one draft per case into `out` (or return them in the report when
     `out` is None), never overwriting a file unless `force`. `library` is where ids must be new."""
     report = ImportReport()
+    numbers: dict[str, int] = {}  # drafts per id stem, so one --slug over several files stays unique
     for given in sources:
         name = given.name if isinstance(given, SourceFile) else Path(given).name
         try:
@@ -111,7 +112,8 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
         for draft in drafts:
             suggested = suggester(draft) if suggester else {}
             item_type = suggested.get("type") or "case"
-            front = front_matter(draft, f"{item_type}-{stem}-{draft.number:02d}", suggested)
+            numbers[stem] = numbers.get(stem, 0) + 1
+            front = front_matter(draft, f"{item_type}-{stem}-{numbers[stem]:02d}", suggested)
             text = draft_markdown(front, draft.body)
             entry = DraftReport(id=front["id"], title=front["title"], document=name, review=front["review"])
             if out is None:
@@ -127,3 +129,17 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
                 entry.path = str(target)
             report.drafts.append(entry)
     return report
+
+
+def report_text(report: ImportReport) -> list[str]:
+    """The report for a person: each draft and its fields to review, then what was left out."""
+    lines = []
+    for entry in report.drafts:
+        lines.append(f"{entry.path or entry.id}  {entry.title}  (from {entry.document})")
+        lines.append(f"  to review: {', '.join(entry.review)}")
+    for piece in report.unplaced:
+        text = " ".join(piece.text.split())
+        lines.append(f"not placed in any case ({piece.document}): {text[:120]}{'…' if len(text) > 120 else ''}")
+    for problem in report.problems:
+        lines.append(f"not imported: {problem.document}: {problem.message}")
+    return lines

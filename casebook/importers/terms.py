@@ -122,3 +122,19 @@ def words_found(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     haystack = normalise(text)
     counts = {key: sum(haystack.count(normalise(word)) for word in words) for key, words in table.items()}
     return [key for key, count in sorted(counts.items(), key=lambda pair: -pair[1]) if count]
+
+
+def load_vocabulary_file(path) -> LibraryTerms:
+    """A vocabulary file in issue 9's shape (`situations:`, `products:`, `tags:` lists of concepts),
+    read into the stand-in; for measuring suggestions against a vocabulary before it is on main."""
+    import yaml
+
+    data = yaml.safe_load(open(path, encoding="utf-8")) or {}
+    concepts = []
+    for key, kind in (("situations", "situation"), ("products", "product"), ("tags", "tag")):
+        for entry in data.get(key) or []:
+            concepts.append(Concept(id=str(entry["id"]), kind=kind, label=str(entry.get("label") or entry["id"]),
+                                    label_en=str(entry.get("label_en") or ""),
+                                    synonyms=tuple(str(s) for s in entry.get("synonyms") or ()),
+                                    family=entry.get("family")))
+    return LibraryTerms(concepts)
