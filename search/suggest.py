@@ -27,9 +27,9 @@ NEIGHBOURS = 8
 # How many values of each field go into a draft's front matter (the eval ranks deeper).
 WRITE = {"situations": 5, "products": 3, "segments": 2, "channels": 2, "tags": 6, "theories": 3, "scripts": 1}
 KEEP_SHARE = 0.25  # a value is written only with at least this share of the best value's score
-NEAR_THEORIES = 3  # theory items nearest to the draft that count as links
+NEAR_THEORIES = 5  # theory items nearest to the draft that count as links
 NAME_BONUS = 1.0  # a theory the text names counts this many times the best neighbour's weight
-TYPE_VOTERS = 5  # nearest items whose types vote for the draft's type
+TYPE_VOTERS = 3  # nearest items whose types vote for the draft's type
 _NAME_SUFFIX = re.compile(r"(营销|理论|法则|定律|模型|策略|管理|计划|原理|沟通|分析|步|细分|销售|挽留|服务)$")
 _NAME_SPLIT = re.compile(r"[：:（）()“”\"、,，—\-─·/与和及]+")
 _DIALOGUE = re.compile(r"^(?:[-*]\s*)?(?:\*\*)?[\u4e00-\u9fff]{1,6}(?:\*\*)?[：:]", re.M)
@@ -122,15 +122,16 @@ class Suggester:
                 scores[theory_id] += bonus * NAME_BONUS
 
     def _type_and_kind(self, text: str, near: list[tuple[Item, float]]) -> tuple[str, str]:
-        """Words to say (several `speaker：` lines) make a script; else the nearest items vote by
-        weight; the kind is the nearest same-type items' kind."""
+        """Words to say (several `speaker：` lines) make a script; else a case unless the nearest
+        items' weight is mostly theories (a case's nearest items are often the theories it
+        illustrates); the kind is the nearest same-type items' kind."""
         if len(_DIALOGUE.findall(text)) >= 4:
             item_type = "script"
         else:
             votes: dict[str, float] = defaultdict(float)
             for item, weight in near[:TYPE_VOTERS]:
                 votes[item.type] += weight
-            item_type = max(("case", "theory", "script"), key=lambda name: votes[name])
+            item_type = "theory" if votes["theory"] > 2 * votes["case"] + votes["script"] else "case"
         kinds: dict[str, float] = defaultdict(float)
         for item, weight in near:
             if item.type == item_type and item.kind:

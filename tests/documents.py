@@ -189,7 +189,7 @@ def build_pptx(path: Path, title: str, cases: list[SeedCase]) -> Path:
             for run in paragraph.runs:
                 run.font.size = Pt(size)
 
-    for number, case in enumerate(cases):
+    for case in cases:
         slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
         slide.shapes.title.text = f"【案例】{case.heading}"
         first, *rest = case.paragraphs

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from casebook.chrome import CHROME_RE, strip_broken
 from casebook.importers.base import SourceFile, UnreadableDocument
-from casebook.importers.text import decode_text
+from casebook.importers.text import decode_text, sniff_text
 
 PARTS = ("案例", "营销理论", "点评", "营销兵法")
 CASE_MARKER = re.compile(r"[\[【]案例[\]】]\s*(\d+)\s*[-—－]+")
@@ -62,7 +62,7 @@ class CollectionReader:
     name = "collection"
 
     def accepts(self, head: bytes, name: str) -> bool:
-        text = decode_text(head[:-4] if len(head) > 8 else head)
+        text = sniff_text(head)
         return text is not None and CASE_MARKER.search(text) is not None
 
     def read(self, source: SourceFile) -> str:

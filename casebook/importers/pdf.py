@@ -178,7 +178,7 @@ def _starts_paragraph(previous: _Line, line: _Line, page_start: bool, left: floa
     ended_short = previous.x1 < right - 2 * size and previous.text.rstrip().endswith(_SENTENCE_END)
     indented = line.x0 > left + size
     if page_start:
-        return ended_short or indented or previous.text.rstrip().endswith(_SENTENCE_END) and previous.x1 < right - size
+        return ended_short or indented or (previous.text.rstrip().endswith(_SENTENCE_END) and previous.x1 < right - size)
     line_height = previous.bottom - previous.top
     gap = line.top - previous.bottom
     return ended_short or indented or gap > line_height * 0.8

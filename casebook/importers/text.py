@@ -19,12 +19,20 @@ def decode_text(data: bytes) -> str | None:
     return None
 
 
+def sniff_text(head: bytes) -> str | None:
+    """The text of a file's first bytes, which may end inside a multi-byte character."""
+    for cut in range(4):
+        text = decode_text(head[:len(head) - cut] if cut else head)
+        if text is not None:
+            return text
+    return None
+
+
 class TextReader:
     name = "text"
 
     def accepts(self, head: bytes, name: str) -> bool:
-        # A cut in the middle of a multi-byte character at the end of the head is not binary.
-        return decode_text(head[:-4] if len(head) > 8 else head) is not None
+        return sniff_text(head) is not None
 
     def read(self, source: SourceFile) -> str:
         text = decode_text(source.data)
