@@ -85,3 +85,8 @@ def test_a_web_page_loses_its_menus_and_chrome(tmp_path):
 def test_an_unreadable_zip_named_docx_is_reported_not_raised():
     report = import_documents([SourceFile("broken.docx", b"PK\x03\x04" + b"\x00" * 100)], EMPTY)
     assert [p.reason for p in report.problems] == ["not-a-document"] and not report.drafts
+
+
+def test_phone_and_id_numbers_are_masked_before_a_draft_is_stored():
+    text = "客户手机13912345678，身份证号110105198001011234，家中电话020-87654321，欠费19个月。"
+    assert clean(text) == "客户手机139XXXX5678，身份证号110105XXXXXXXX1234，家中电话020-87XXXX21，欠费19个月。\n"

@@ -1,6 +1,6 @@
 """The cleaner: drop what a document carries around its text (page numbers, "下转xx页", tables of
-contents, web-page chrome, broken characters) and mark where figures stood. Every other line is
-kept exactly as the reader gave it."""
+contents, web-page chrome, broken characters), mark where figures stood and mask customers' phone
+and ID numbers. Every other character is kept exactly as the reader gave it."""
 
 from __future__ import annotations
 
@@ -19,6 +19,21 @@ _CONTINUED_LINE = re.compile(r"^\s*[（(]?\s*(?:(?:下转|上接|下接|转|接)
                             r"|转下页|接上页|续上页|续前页)\s*[)）]?\s*$")
 _TOC_HEADING = re.compile(r"^\s*#*\s*(目\s*录|contents|table of contents)\s*$", re.I)
 _TOC_ENTRY = re.compile(r"^\s*[-*]?\s*\S.{0,80}?(?:\.{3,}|…{2,}|·{3,}|-{4,}|_{4,}|\t)\s*\d{1,4}\s*$")
+
+
+# Customer numbers are masked before a draft is stored (the middle digits become X, as the
+# seed sources already write 8337XX69): mobile numbers, resident ID numbers, landlines with area code.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[-－])(\d{2})\d{3,4}(\d{2})(?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """Phone and ID numbers with their middle digits replaced by X."""
+    text = _ID_NUMBER.sub(lambda m: m.group(1) + "X" * 8 + m.group(2), text)
+    text = _MOBILE.sub(lambda m: m.group(1) + "XXXX" + m.group(2), text)
+    return _LANDLINE.sub(lambda m: m.group(1) + m.group(2) + "X" * (len(m.group(0)) - len(m.group(1)) - 4)
+                         + m.group(3), text)
 
 
 def figure_line(caption: str = "") -> str:
@@ -47,6 +62,6 @@ def clean(markdown: str) -> str:
         if _IMAGE.search(line):
             out.extend(_figure_lines(line))
             continue
-        out.append(line)
+        out.append(mask_numbers(line))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
 
