@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One task runner, standard library only, so it works on a fresh machine with Python 3.11+.
 
-    python3 tasks.py run    # set up .venv, build the index, answer a search, start the service
-    python3 tasks.py test   # set up .venv (and Chromium for the browser tests), run the test suite
+    python3 tasks.py run      # set up .venv, build the index, answer a search, start the service
+    python3 tasks.py test     # set up .venv (and Debian's Chromium, LibreOffice, fonts, HAProxy for the tests), run them
+    python3 tasks.py install  # set up .venv without the test tools (what the container image runs)
 """
 
 from __future__ import annotations
@@ -24,34 +25,43 @@ def sh(*args: str, **kwargs) -> None:
 
 
 def setup(extras: str = "dev") -> None:
-    """Create .venv and install casebook (editable) with the given extras."""
+    """Create .venv and install casebook (editable) with the given extras ("" for none)."""
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", str(VENV))
     sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
 
 
-def browser() -> None:
-    """Debian's Chromium and its driver for the browser tests (no browser download at run time)."""
-    if shutil.which("chromium") and shutil.which("chromedriver"):
+def install() -> None:
+    """What the service needs and nothing for tests: the Dockerfile's install step, so the image
+    is installed by the same code as the tested .venv."""
+    setup(extras="")
+
+
+DEBIAN_PACKAGES = ("chromium", "chromium-driver", "libreoffice-impress", "libreoffice-writer", "poppler-utils",
+                   "fonts-noto-cjk", "haproxy")
+
+
+def _installed(package: str) -> bool:
+    status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
+    return status.stdout.endswith("installed") and "not-installed" not in status.stdout
+
+
+def debian_packages() -> None:
+    """Debian's packages the tests drive (nothing is downloaded at run time): Chromium and its driver
+    for the browser tests; LibreOffice (Impress, Writer), poppler-utils and the Noto CJK fonts to
+    render exported slides and handouts to PDF and read them back (and to render the intake tests'
+    real PDFs with Chinese text); HAProxy for the cluster test."""
+    if not shutil.which("dpkg-query"):
+        print("not Debian: install Chromium, chromedriver, LibreOffice, poppler and Noto CJK yourself", flush=True)
+        return
+    missing = [name for name in DEBIAN_PACKAGES if not _installed(name)]
+    if not missing:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     sh(*sudo, "apt-get", "update", "-q", env=env)
-    sh(*sudo, "apt-get", "install", "-y", "-q", "chromium", "chromium-driver", env=env)
-
-
-def office() -> None:
-    """Debian's LibreOffice Writer (renders the intake tests' PDFs) and CJK fonts for its Chinese text."""
-    have_fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip() \
-        if shutil.which("fc-list") else ""
-    if shutil.which("soffice") and have_fonts:
-        return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    sh(*sudo, "apt-get", "update", "-q", env=env)
-    sh(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", "libreoffice-writer",
-       "fonts-noto-cjk", env=env)
+    sh(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
 
 
 def run() -> None:
@@ -63,15 +73,14 @@ def run() -> None:
 
 def test() -> None:
     setup()
-    browser()
-    office()
+    debian_packages()
     sh(str(BIN / "ruff"), "check", "casebook", "search", "api", "tests", "scripts", "tasks.py")
     sh(str(BIN / "casebook"), "lint")
     sh(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
 
 
 if __name__ == "__main__":
-    tasks = {"run": run, "test": test, "setup": setup}
+    tasks = {"run": run, "test": test, "setup": setup, "install": install}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         sys.exit(__doc__)
     tasks[sys.argv[1]]()

@@ -1,7 +1,8 @@
 """The FastAPI application: the JSON API under `/v1`, health and metrics, and the pages at `/`.
 
 `create_app(settings)` builds it; `main()` is the factory `casebook serve` hands to uvicorn, once
-per worker process. Each process loads the engine once and shares it, read-only, across requests.
+per worker process. Each process serves one engine, shared read-only across requests, and its
+live index (search/live.py) swaps in a new one when the library or the index changes.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from casebook.api import errors
-from casebook.api.deps import load_engine
-from casebook.api.middleware import ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import health, items, recommend, search
+from casebook.api import errors, metrics
+from casebook.api.deps import start_live_engine
+from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
+from casebook.api.routes import editing, feedback, health, insights, items, recommend, search
+from casebook.events import open_recorder
 from casebook.settings import Settings, get_settings
 
 DESCRIPTION = """Recommendations and search over casebook's library of telecom marketing cases,
 theories and sales scripts, for a CRM plugin. Every `/v1` request needs an `X-API-Key` header when
-the server sets `CASEBOOK_API_KEYS`. Errors are JSON (`ErrorBody`) with a message that says what to
+the server sets `CASEBOOK_API_KEYS`; changes to the library (`PUT`, `DELETE`, `validate`) need an
+editor key (`CASEBOOK_EDITOR_KEYS`). Errors are JSON (`ErrorBody`) with a message that says what to
 do; every answer carries `X-Request-ID` and `Server-Timing`."""
 
 
@@ -31,29 +34,42 @@ def _split(value: str) -> list[str]:
 
 
 def create_app(settings: Settings) -> FastAPI:
+    from casebook.api.editor import auth as editor_auth
+    from casebook.api.editor import router as editor_router
     from casebook.api.pages import router as pages_router
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # sync routes run in anyio's thread pool; its size is how many requests compute at once
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
-        load_engine(app, settings)
+        app.state.recorder = open_recorder(settings, on_drop=metrics.EVENTS_DROPPED.inc)
+        live = start_live_engine(app, settings)
         yield
+        live.stop()
+        app.state.recorder.close(timeout=3)
 
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
-    app.state.settings, app.state.engine, app.state.engine_error = settings, None, None
+    app.state.settings, app.state.live = settings, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, feedback.router, insights.router,
+                   editing.router, editor_router, pages_router):
         app.include_router(router)
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
-    # key), then the key check (before any body is read), then the URL and body checks.
+    # key), then the editor pages' session and gate, then the key check (before any body is read),
+    # then the URL and body checks.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Utf8Url)
-    app.add_middleware(ApiKeys, keys=_split(settings.api_keys))
+    # Reads need a key only when read keys are set; an editor key then reads too.
+    read_keys = settings.read_keys
+    app.add_middleware(ApiKeys, keys=read_keys + list(settings.editors) if read_keys else [])
+    # The editor pages' signed session and the gate that turns it (with its CSRF token) into an
+    # editor for the key check and the editing API: outside the key check, so it runs first.
+    editor_auth.install(app, settings)
     if _split(settings.cors_origins):
         app.add_middleware(CORSMiddleware, allow_origins=_split(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
-                           expose_headers=["X-Request-ID", "Server-Timing"], max_age=600)
+                           allow_methods=["GET", "POST", "PUT", "DELETE"],
+                           allow_headers=["Content-Type", "X-API-Key", "X-Request-ID", "If-Match", "If-None-Match"],
+                           expose_headers=["X-Request-ID", "Server-Timing", "ETag", WORKER_HEADER], max_age=600)
     app.add_middleware(RequestContext)
     return app
 

@@ -6,6 +6,7 @@ Domain errors are translated here, never in a route; no answer carries a traceba
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,15 +14,28 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from casebook.errors import BadQuery, CasebookError, IndexMissing, ItemNotFound, LibraryError
+from casebook.editing import EditConflict, InvalidItem, ItemInUse, PreconditionRequired
+from casebook.errors import (
+    BadQuery,
+    CasebookError,
+    EventStoreError,
+    IndexMissing,
+    ItemNotFound,
+    LibraryError,
+    NotInAnswer,
+    UnknownRequest,
+)
 
 log = logging.getLogger("casebook.api")
 
 API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
-KINDS = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
-         413: "payload_too_large", 422: "invalid", 500: "internal", 503: "not_ready"}
+KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 412: "precondition_failed", 413: "payload_too_large", 415: "unsupported_media_type",
+         422: "invalid", 428: "precondition_required", 500: "internal", 503: "not_ready"}
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 422, IndexMissing: 503,
-                                              LibraryError: 503}
+                                              LibraryError: 503, InvalidItem: 422, EditConflict: 412,
+                                              PreconditionRequired: 428, ItemInUse: 409,
+                                              UnknownRequest: 404, NotInAnswer: 422, EventStoreError: 503}
 # What Starlette and FastAPI say, in words that tell a client what to do.
 CLEARER = {
     "There was an error parsing the body": "the body could not be read: send UTF-8 JSON with "
@@ -80,6 +94,9 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         message = str(exc.detail) if exc.detail else KINDS.get(exc.status_code, "error")
         return render_error(request, exc.status_code, CLEARER.get(message, message),
                             headers=getattr(exc, "headers", None))
+    if isinstance(exc, InvalidItem):  # every problem, by field, so an editor can fix them all at once
+        details = [{k: v for k, v in asdict(p).items() if v is not None} for p in exc.problems]
+        return render_error(request, 422, str(exc), details)
     if isinstance(exc, CasebookError):
         status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)
         headers = {"Retry-After": "5"} if status == 503 else None

@@ -27,7 +27,10 @@ _CASE = {
     "path": "cases/case-05-sincere-marketing-arrears-landlord.md",
 }
 
+REQUEST_ID = "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a"
+
 RECOMMEND_RESPONSE: dict[str, Any] = {
+    "request_id": REQUEST_ID,
     "query": "房东联系不上,租户已经搬走; 客户类型:家庭客户; 产品:固定电话; 状态:欠费3个月; 事件:欠费催缴; 渠道:社区经理",
     "low_confidence": False,
     "cases": [{**_CASE, "score": 7.1808, "why": {
@@ -50,6 +53,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
 }
 
 SEARCH_RESPONSE: dict[str, Any] = {
+    "request_id": REQUEST_ID,
     "query": "客户要销号怎么挽留",
     "low_confidence": False,
     "results": [{
@@ -90,4 +94,56 @@ ERROR: dict[str, Any] = {
     "status": 422, "error": "invalid", "message": "k (query): Input should be less than or equal to 100",
     "request_id": "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a",
     "details": [{"field": "k (query)", "message": "Input should be less than or equal to 100"}],
+}
+
+FEEDBACK_REQUEST: dict[str, Any] = {"request_id": REQUEST_ID, "item_id": "case-05-sincere-marketing-arrears-landlord",
+                                    "action": "used", "user": "crm-user-0042"}
+FEEDBACK_ACCEPTED: dict[str, Any] = {"request_id": REQUEST_ID, "item_id": "case-05-sincere-marketing-arrears-landlord",
+                                     "action": "used", "recorded": True}
+
+INSIGHTS: dict[str, Any] = {
+    "window": {"days": 30, "since": 1767225600.0, "until": 1769817600.0},
+    "totals": {"asks": 1250, "search": 410, "recommend": 840, "low_confidence": 96, "opened": 310, "used": 122,
+               "dismissed": 41},
+    "asked_by_situation": [{"situation_id": "申请销号", "situation": "申请销号", "asks": 212, "api": 180, "pages": 32,
+                            "mcp": 0, "cli": 0}],
+    "asked_by_channel": [{"channel": "api", "kind": "recommend", "asks": 840, "low_confidence": 51}],
+    "gaps": [{"label": "客户要求携号转网怎么办理", "asks": 37, "questions": 6, "low_confidence": 31, "dismissed": 9,
+              "examples": ["客户要求携号转网怎么办理", "携号转网需要什么条件", "how does number portability work"],
+              "nearest": [{"id": "theory-customer-retention-steps", "type": "theory", "title": "客户挽留步骤",
+                           "title_en": "Customer retention steps"}]}],
+    "items": [{"situation_id": "申请销号", "situation": "申请销号", "item_id": "script-retention-probing-questions",
+               "type": "script", "title": "客户挽留专业问话的方法", "used": 18, "dismissed": 2, "opened": 40}],
+    "uncovered_theories": [{"theory_id": "theory-price-war-vortex", "title": "价格战漩涡",
+                            "title_en": "The price-war vortex", "asks": 14, "used": 1}],
+}
+
+ITEM_WRITE: dict[str, Any] = {
+    "front_matter": {
+        "id": "case-gd2027-01-late-fee-waiver", "type": "case", "kind": "story", "title": "减免滞纳金留住老客户",
+        "title_en": "Waiving a late fee keeps a long-standing customer",
+        "summary": "老客户因滞纳金投诉要求销号，社区经理核实后申请减免，客户留网。",
+        "summary_en": "An old customer complained about a late fee and asked to cancel; the manager checked, "
+                      "had it waived, and the customer stayed.",
+        "source": {"document": "gd2027.docx", "title": "2027年社区经理案例", "section": "[案例]1"},
+        "situations": ["申请销号", "投诉"], "segments": ["household"], "channels": ["community_manager"],
+        "products": ["固定电话"], "outcome": "success", "tags": ["retention", "complaint"],
+        "theories": ["theory-sincere-marketing"], "scripts": [],
+    },
+    "body": "## 案例\n\n（案例原文）\n",
+    "message": "Add the late-fee case from the 2027 collection",
+}
+
+ITEM_SAVED: dict[str, Any] = {
+    "id": "case-gd2027-01-late-fee-waiver", "path": "cases/case-gd2027-01-late-fee-waiver.md",
+    "etag": "5d41402abc4b2a76b9719d911017c592ae3c1b2e8f0d44f6c7a8e9b0c1d2e3f4", "created": True,
+    "audit": "git 3f2c9d1e0b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d", "searchable": True,
+    "index_version": "v-20261130-141502-5120-402311", "reload_error": None,
+}
+
+ITEM_CHECK: dict[str, Any] = {
+    "valid": False,
+    "problems": [{"field": "theories", "message": "no item has id 'theory-no-such-thing'", "line": 22},
+                 {"field": "body", "message": "a phone or ID number in the body; mask it (138XXXX1234)",
+                  "line": 27, "body_line": 3}],
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -24,7 +25,12 @@ log = logging.getLogger("casebook.api")
 
 REQUEST_ID = "X-Request-ID"
 API_KEY = "X-API-Key"
-_SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+WORKER_HEADER = "X-Casebook-Worker"  # which worker process answered (several share one port)
+# Request state: the name of the editor signed in to the editor pages, set by api/editor/auth.py
+# once the session cookie (and, on a change, its CSRF token) checked out; it stands for a key.
+SIGNED_IN_EDITOR = "signed_in_editor"
+WORKER = str(os.getpid())
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class RequestContext:
@@ -40,7 +46,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = Headers(scope=scope).get(REQUEST_ID, "")
-        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         start = time.perf_counter()
         status, size, started = 500, 0, False
@@ -51,6 +57,7 @@ class RequestContext:
                 started, status = True, message["status"]
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID] = request_id
+                headers[WORKER_HEADER] = WORKER
                 headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
@@ -75,15 +82,17 @@ class RequestContext:
 
 
 class ApiKeys:
-    """When keys are configured, every `/v1` request needs one of them in `X-API-Key` (401 otherwise);
-    the health, readiness and metrics endpoints stay open for probes and scrapers."""
+    """When keys are configured, every `/v1` request needs one of them in `X-API-Key` (401 otherwise),
+    or an editor signed in to the editor pages; the health, readiness and metrics endpoints stay
+    open for probes and scrapers."""
 
     def __init__(self, app: ASGIApp, keys: list[str]) -> None:
         self.app = app
         self.keys = [k.encode() for k in keys]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.keys and _is_v1(scope["path"]) and not self._valid(scope):
+        if (scope["type"] == "http" and self.keys and _is_v1(scope["path"]) and not self._valid(scope)
+                and not scope.get("state", {}).get(SIGNED_IN_EDITOR)):
             request = Request(scope)
             message = ("missing or unknown X-API-Key header: send the key the casebook operator gave you"
                        if request.headers.get(API_KEY) is None else "unknown X-API-Key: check the key")

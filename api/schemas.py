@@ -7,7 +7,7 @@ names the field.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -18,8 +18,12 @@ Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class ErrorDetail(BaseModel):
-    field: str = Field(description="Where the problem is, e.g. `customer.arpu` or `k (query)`.")
+    field: str = Field(description=(
+        "Where the problem is, e.g. `customer.arpu` or `k (query)`; for an item: a front-matter key "
+        "(`source.section`), `body`, `front_matter` (the YAML as a whole) or `file`."))
     message: str
+    line: int | None = Field(default=None, description="Item problems: the line in the item file.")
+    body_line: int | None = Field(default=None, description="Item problems in `body`: the line in the body.")
 
 
 class ErrorBody(BaseModel):
@@ -92,6 +96,8 @@ class RecommendedItem(BaseModel):
 class RecommendResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.RECOMMEND_RESPONSE]})
 
+    request_id: str = Field(description=(
+        "This answer's id, also in the `X-Request-ID` header: send it back with `POST /v1/feedback`."))
     query: str = Field(description="The search text built from the situation.")
     low_confidence: bool = Field(description="True when nothing in the library fits; show the items with care.")
     cases: list[RecommendedItem]
@@ -128,6 +134,8 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_RESPONSE]})
 
+    request_id: str = Field(description=(
+        "This answer's id, also in the `X-Request-ID` header: send it back with `POST /v1/feedback`."))
     query: str
     low_confidence: bool
     results: list[SearchHit]
@@ -168,6 +176,51 @@ class ItemDetail(BaseModel):
     path: str
 
 
+# --- editing ----------------------------------------------------------------------------------
+
+class ItemWrite(BaseModel):
+    """An item as JSON; the server composes its file (front matter in schema order, then the body)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.ITEM_WRITE]})
+
+    front_matter: dict[str, Any] = Field(description="The YAML front matter as an object (docs/SCHEMA.md).")
+    body: str = Field(description="The Markdown body, source wording verbatim.")
+    message: str | None = Field(default=None, max_length=200, description=(
+        "Why the change was made: the commit message (or audit-log note); a default names the item."))
+
+
+class ItemSaved(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ITEM_SAVED]})
+
+    id: str
+    path: str = Field(description="The item's file in the library.")
+    etag: str = Field(description="The new version, also in the `ETag` header: send it as `If-Match` next time.")
+    created: bool = Field(description="True for a new item (status 201), false for a replaced one (200).")
+    audit: str = Field(description="Where the change is recorded: `git <commit>`, `log <file>`, or `unchanged` "
+                                   "(the bytes were already on disk; nothing was written).")
+    searchable: bool = Field(description=(
+        "True when the worker that answered already searches the change (other workers follow within "
+        "CASEBOOK_RELOAD_INTERVAL plus the reload time); false when it did not within CASEBOOK_SAVE_WAIT "
+        "seconds or the library could not be loaded (`reload_error`)."))
+    index_version: str | None = Field(description="The index version this worker serves now.")
+    reload_error: str | None = Field(default=None, description="Why the library could not be reloaded, if so.")
+
+
+class ItemDeleted(BaseModel):
+    id: str
+    audit: str
+    searchable: bool = Field(description="True when the worker that answered no longer finds the item.")
+    index_version: str | None
+    reload_error: str | None = None
+
+
+class ItemCheck(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ITEM_CHECK]})
+
+    valid: bool = Field(description="True when a save of this item would pass `casebook lint`.")
+    problems: list[ErrorDetail] = Field(description="Every problem, by field (and line in the file and the body).")
+
+
 # --- health -----------------------------------------------------------------------------------
 
 class Health(BaseModel):
@@ -175,9 +228,14 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    status: Literal["ready", "loading", "failed"]
-    items: int | None = Field(default=None, description="Items in the loaded library.")
+    status: Literal["ready", "stale", "loading", "failed"] = Field(description=(
+        "`ready`: serving the newest library state; `stale`: serving the last good index because a "
+        "change could not be loaded (`message` says why); `loading`, `failed`: not serving (503)."))
+    items: int | None = Field(default=None, description="Items in the index this worker serves.")
     message: str | None = None
+    index_version: str | None = Field(default=None, description="The index version this worker serves.")
+    reloads: int = Field(default=0, description="Times this worker swapped in a new index.")
+    failed_reloads: int = Field(default=0, description="Times a change could not be loaded.")
 
 
 # --- documentation helpers for the routes -----------------------------------------------------
@@ -185,9 +243,14 @@ class Readiness(BaseModel):
 ERROR_WHEN = {
     400: "The body is not JSON, or not UTF-8.",
     401: "CASEBOOK_API_KEYS is set and the `X-API-Key` header is missing or unknown.",
+    403: "The key may read but not change the library (a read key), or the server has no editor keys.",
     404: "No item has this id.",
+    409: "Other items link to this one; remove those links first.",
+    412: "The item changed since the `If-Match` ETag was read (or, without `If-Match`, it already exists).",
     413: "The body is larger than CASEBOOK_MAX_BODY_BYTES.",
+    415: "The body is neither `text/markdown` nor `application/json`.",
     422: "A field or parameter is invalid; `details` names each one.",
+    428: "`If-Match` is required (the item's ETag from GET).",
     503: "The index is still loading (retry after `Retry-After` seconds) or failed to load.",
 }
 

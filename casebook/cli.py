@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,6 +37,20 @@ def open_library(library: Path | None):
     from casebook.loader import load_library
 
     return load_library(settings_for(library).library)
+
+
+@contextmanager
+def cli_recorder(library: Path | None) -> Iterator[tuple[object, str]]:
+    """The event recorder of one command and a request id; what it recorded is written on the way out."""
+    import uuid
+
+    from casebook.events import open_recorder
+
+    recorder = open_recorder(settings_for(library))
+    try:
+        yield recorder, uuid.uuid4().hex
+    finally:
+        recorder.close(timeout=5)
 
 
 def open_engine(library: Path | None, quiet: bool = False):
@@ -148,18 +165,40 @@ def schema() -> None:
 
 
 @app.command()
-def index(library: LibraryOpt = None, quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False) -> None:
+def index(
+    library: LibraryOpt = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Publish the index and the library as an artifact in this folder, for replicas "
+                      "that load it read-only (CASEBOOK_INDEX_DIR); incremental against its last version.")] = None,
+) -> None:
     """Build or refresh the search index beside the library (only changed passages are re-encoded)."""
-    from casebook.loader import load_library
-    from casebook.search import store
+    from casebook.search import artifact, store
     from casebook.search.embed import encoders_for
 
     settings = settings_for(library)
-    lib = load_library(settings.library)
-    report = store.build(lib, settings.index_path, encoders_for(settings), progress=not quiet)
+    if out is None and artifact.is_artifact(settings.index_path):
+        fail(f"{settings.index_path} is an artifact: publish to it with `casebook index --out {settings.index_path}`")
+    if out is not None:
+        report = artifact.build_artifact(settings.library, out, encoders_for(settings), seed=settings.index_path,
+                                         progress=not quiet)
+    else:
+        _, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
+                                        progress=not quiet)
     encoded = ", ".join(f"{name} {n}" for name, n in report.encoded.items()) or "none"
-    typer.echo(f"indexed {len(lib)} items, {report.passages} passages (encoded: {encoded}) "
+    typer.echo(f"indexed {report.items} items, {report.passages} passages (encoded: {encoded}) "
                f"in {report.seconds:.1f} s -> {report.folder}")
+
+
+@app.command("prepare-models")
+def prepare_models(library: LibraryOpt = None) -> None:
+    """Prepare the encoders' models in CASEBOOK_MODEL_DIR, so a server (or an image) starts without it."""
+    from casebook.search.embed import encoders_for
+
+    settings = settings_for(library)
+    names = [encoder.name for _, encoder in encoders_for(settings)]
+    typer.echo(f"prepared {', '.join(names) or 'no encoders'} for {settings.threads} thread(s) "
+               f"in {settings.model_cache}")
 
 
 TypeOpt = Annotated[Optional[list[str]], typer.Option("--type", help="case, theory or script (repeatable).")]
@@ -181,6 +220,7 @@ def search(
     from casebook.search import Filters
     from casebook.search.evaluate import read_queries
     from casebook.search.present import response_text
+    from casebook.search.usage import record_search
 
     if (query is None) == (queries is None):
         fail("give a QUERY or --queries FILE", 2)
@@ -190,7 +230,10 @@ def search(
         for row in read_queries(queries):
             typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))
         return
-    response = engine.search(query, k=k, filters=filters)
+    with cli_recorder(library) as (recorder, request_id):
+        started = time.perf_counter()
+        response = engine.search(query, k=k, filters=filters)
+        record_search(recorder, response, request_id=request_id, channel="cli", started=started, filters=filters)
     typer.echo(json.dumps(response.as_dict(), ensure_ascii=False, indent=1) if as_json else response_text(response))
 
 
@@ -262,6 +305,7 @@ def recommend(
 
     from casebook.search.recommend import CustomerSituation, recommendation_text
     from casebook.search.recommend import recommend as run
+    from casebook.search.usage import record_recommendation
 
     fields = {}
     if customer is not None:
@@ -273,25 +317,99 @@ def recommend(
         situation = CustomerSituation.model_validate({**fields, "text": text} if isinstance(fields, dict) else fields)
     except ValidationError as exc:
         fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
-    result = run(open_engine(library), situation, cases=limit, theories=limit, scripts=limit)
+    engine = open_engine(library)
+    with cli_recorder(library) as (recorder, request_id):
+        started = time.perf_counter()
+        result = run(engine, situation, cases=limit, theories=limit, scripts=limit)
+        record_recommendation(recorder, result, situation, request_id=request_id, channel="cli", started=started)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else recommendation_text(result))
+
+
+@app.command("pack")
+def pack_(
+    file: Annotated[Path, typer.Argument(help="A pack file (JSON), as saved from the /pack page.")],
+    to: Annotated[Path, typer.Option("--to", help="Output file; its extension picks the format: "
+                                                  ".pptx slides, .docx handout, .md Markdown.")],
+    library: LibraryOpt = None,
+) -> None:
+    """Export a session pack file as PowerPoint slides, a Word handout or Markdown."""
+    from casebook.errors import BadQuery
+    from casebook.export import export_file, format_of
+
+    try:
+        fmt = format_of(to)
+    except BadQuery as exc:
+        fail(str(exc), 2)
+    pack, data = export_file(file, open_library(library), fmt)
+    partial = to.with_name(f".{to.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(to)  # a crash mid-write leaves any earlier export whole
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {to}: {exc.strerror}")
+    typer.echo(f"{to}: {len(pack.items)} item(s), {len(data):,} bytes")
+
+
+@app.command("editor-user")
+def editor_user(
+    name: Annotated[str, typer.Argument(help="The user's name, as the audit trail will show it.")],
+    users_file: Annotated[Optional[Path], typer.Option(
+        "--users-file", help="User list (default: $CASEBOOK_EDITOR_USERS, else .casebook/editor-users).")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin instead of asking.")] = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Add a user who may sign in to the editor pages, or change a user's password."""
+    from casebook.accounts import set_user
+
+    path = users_file or settings_for(library).editor_users_path
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    created = set_user(path, name, password)
+    typer.echo(f"{'added' if created else 'changed the password of'} {name} in {path}")
+
+
+@app.command()
+def insights(
+    days: Annotated[float, typer.Option(min=0.001, max=3650, help="The window: the last this many days.")] = 30,
+    csv_dir: Annotated[Optional[Path], typer.Option(
+        "--csv", help="Also write each table as <DIR>/<table>.csv (UTF-8 with BOM).")] = None,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What was asked, the gaps (questions the library answered badly, grouped), what was used."""
+    from casebook.search.insights import TABLES, insights_for, insights_text, table_csv
+
+    settings = settings_for(library)
+    result = insights_for(open_engine(library), settings, days)
+    if csv_dir is not None:
+        csv_dir.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            (csv_dir / f"{table}.csv").write_text("\ufeff" + table_csv(result, table), encoding="utf-8")
+        typer.echo(f"wrote {len(TABLES)} tables to {csv_dir}", err=True)
+    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else insights_text(result))
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 for every one.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the index once.")] = 1,
+    workers: Annotated[int, typer.Option(min=0, help=(
+        "Worker processes; each loads the index once. 0: one per CPU this process may use."))] = 1,
     library: LibraryOpt = None,
 ) -> None:
     """Start the HTTP API (/v1, docs at /docs) and the pages with uvicorn; builds the index first if needed."""
     from casebook.api.server import run
-    from casebook.search import store
+    from casebook.search import artifact, store
     from casebook.search.embed import encoder_specs
 
     settings = settings_for(library)
-    if store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders)):
-        index(library=library, quiet=False)  # once here, not once per worker
+    if (not artifact.is_read_only(settings.index_path)  # an artifact is served as it is, never built here
+            and store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders))):
+        index(library=library, quiet=False, out=None)  # once here, not once per worker
     run(host, port, workers, library)
 
 

@@ -19,3 +19,15 @@ class IndexMissing(CasebookError):
 
 class BadQuery(CasebookError):
     """A search or recommend request cannot be answered as given."""
+
+
+class UnknownRequest(CasebookError):
+    """Feedback names a request id that no recorded answer has."""
+
+
+class NotInAnswer(CasebookError):
+    """Feedback names an item that was not in the answer it refers to."""
+
+
+class EventStoreError(CasebookError):
+    """The event store file cannot be used (a newer schema, not a database, no permission)."""

@@ -7,24 +7,32 @@ from pathlib import Path
 from casebook.chrome import BROKEN_CHARS_RE, find_chrome
 from casebook.loader import Library, Problem, duplicate_ids, key_line, read_library
 from casebook.model import TYPE_FOLDERS, Item
+from casebook.personal_numbers import MASKED_EXAMPLE, personal_numbers
 
 _PLACEHOLDER = "TODO"
 
 
-def _front_and_offset(root: Path, item: Item) -> tuple[str, int]:
-    """The raw front matter of an item and the file line its body starts on."""
-    text = (root / item.path).read_text(encoding="utf-8").lstrip("\ufeff")
-    head, _, _ = text[3:].partition("\n---")
+def front_and_offset(text: str) -> tuple[str, int]:
+    """The raw front matter of an item file's text and the file line its body starts on."""
+    head, _, _ = text.lstrip("\ufeff")[3:].partition("\n---")
     return "---" + head, head.count("\n") + 3
 
 
-def check_item(library: Library, item: Item) -> list[Problem]:
-    """Rules about one item that need the rest of the library (links) or its raw text."""
-    front, body_line = _front_and_offset(library.root, item)
+def check_item(library: Library, item: Item, text: str | None = None) -> list[Problem]:
+    """Rules about one item that need the rest of the library (links) or its raw text.
+
+    `text` is the item's file text when it is not (yet) on disk, as when an editor saves it.
+    """
+    if text is None:
+        text = (library.root / item.path).read_text(encoding="utf-8")
+    front, body_line = front_and_offset(text)
     problems: list[Problem] = []
 
     def report(key: str, message: str) -> None:
-        problems.append(Problem(item.path, key_line(front, key), message))
+        problems.append(Problem(item.path, key_line(front, key), message, key))
+
+    def report_body(line: int, message: str) -> None:
+        problems.append(Problem(item.path, line, message, "body"))
 
     folder = TYPE_FOLDERS[item.type]
     if not item.path.startswith(folder + "/"):
@@ -32,7 +40,7 @@ def check_item(library: Library, item: Item) -> list[Problem]:
     if Path(item.path).stem != item.id:
         report("id", f"file name must be the id: rename to {item.id}.md")
     if not item.body.strip():
-        problems.append(Problem(item.path, body_line, "body is empty"))
+        report_body(body_line, "body is empty")
     for field, wanted in (("theories", "theory"), ("scripts", "script")):
         for target in getattr(item, field):
             linked = library.get(target)
@@ -53,11 +61,15 @@ def check_item(library: Library, item: Item) -> list[Problem]:
     for key, value in item.model_dump(exclude={"body", "path", "review"}).items():
         if _PLACEHOLDER in str(value):
             report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft")
+        if personal_numbers(str(value)):
+            report(key, f"{key}: holds a phone or ID number; mask it ({MASKED_EXAMPLE})")
     for number, phrase in find_chrome(item.body):
-        problems.append(Problem(item.path, body_line + number - 1, f"page chrome left in the body: {phrase!r}"))
+        report_body(body_line + number - 1, f"page chrome left in the body: {phrase!r}")
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
-            problems.append(Problem(item.path, number, "broken characters (e.g. U+FFFD) in the body"))
+            report_body(number, "broken characters (e.g. U+FFFD) in the body")
+        if personal_numbers(line):
+            report_body(number, f"a phone or ID number in the body; mask it ({MASKED_EXAMPLE})")
     return problems
 
 

@@ -22,6 +22,7 @@ class Problem:
     path: str
     line: int
     message: str
+    field: str | None = None  # the front-matter key (`source.section`), `body`, `front_matter` or None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -71,16 +72,20 @@ def key_line(front: str, key: str) -> int:
 
 def parse_item(path: Path, root: Path) -> tuple[Item | None, list[Problem]]:
     """Parse one file into an Item, or report why it cannot be one."""
-    rel = path.relative_to(root).as_posix()
-    raw = path.read_bytes()
+    return parse_text(path.read_bytes(), path.relative_to(root).as_posix())
+
+
+def parse_text(raw: bytes, rel: str) -> tuple[Item | None, list[Problem]]:
+    """Parse the bytes of an item file that lives (or would live) at `rel` in the library."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(rel, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+        return None, [Problem(rel, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                              "file")]
     text = text.lstrip("\ufeff")
     if not text.startswith("---"):
-        return None, [Problem(rel, 1, "no YAML front matter: the file must start with a `---` line")]
+        return None, [Problem(rel, 1, "no YAML front matter: the file must start with a `---` line", "front_matter")]
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
@@ -89,10 +94,10 @@ def parse_item(path: Path, root: Path) -> tuple[Item | None, list[Problem]]:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1  # the YAML text starts with the newline after `---`
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(rel, line, f"front matter is not valid YAML: {reason}")]
+        return None, [Problem(rel, line, f"front matter is not valid YAML: {reason}", "front_matter")]
     front = text.split("\n---", 1)[0]
     if not post.metadata:
-        return None, [Problem(rel, 1, "front matter is empty or not closed by a `---` line")]
+        return None, [Problem(rel, 1, "front matter is empty or not closed by a `---` line", "front_matter")]
     try:
         item = Item.model_validate({**post.metadata, "body": post.content, "path": rel})
     except ValidationError as exc:
@@ -100,7 +105,8 @@ def parse_item(path: Path, root: Path) -> tuple[Item | None, list[Problem]]:
         for err in exc.errors():
             key = str(err["loc"][0]) if err["loc"] else ""
             where = ".".join(str(part) for part in err["loc"]) or "front matter"
-            problems.append(Problem(rel, key_line(front, key), f"{where}: {err['msg']}"))
+            problems.append(Problem(rel, key_line(front, key), f"{where}: {err['msg']}",
+                                    where if err["loc"] else "front_matter"))
         return None, problems
     return item, []
 
@@ -113,7 +119,7 @@ def duplicate_ids(library: Library) -> list[Problem]:
     seen: dict[str, list[Item]] = defaultdict(list)
     for item in library.items:
         seen[item.id].append(item)
-    return [Problem(dup.path, 2, f"id {item_id!r} is also used by {others[0].path}")
+    return [Problem(dup.path, 2, f"id {item_id!r} is also used by {others[0].path}", "id")
             for item_id, others in seen.items() if len(others) > 1 for dup in others[1:]]
 
 

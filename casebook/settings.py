@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casebook.cpu import available_cpus
 
 # The checkout's own library (cases/ and playbook/ beside the package), used when none is named.
 BUILTIN_LIBRARY = Path(__file__).resolve().parent.parent
@@ -20,11 +22,16 @@ class Settings(BaseSettings):
     library: Path = Field(default=BUILTIN_LIBRARY, description=(
         "Library folder holding `cases/` and `playbook/`; defaults to the built-in library."))
     index_dir: Path | None = Field(default=None, description=(
-        "Where the search index is stored; defaults to `<library>/.casebook/index`."))
+        "Where the search index is stored; defaults to `<library>/.casebook/index`. A folder built by "
+        "`casebook index --out DIR` is an artifact: replicas load it read-only, with the library it holds."))
+    model_dir: Path | None = Field(default=None, description=(
+        "Where prepared encoder models (the USE pickle) are kept; defaults to `<library>/.casebook/models`. "
+        "`casebook prepare-models` fills it; a server that cannot write there prepares them in memory."))
     encoders: str = Field(default="use,e5", description=(
         "Comma-separated dense encoders: `use` (multilingual USE v3), `e5` (multilingual-e5-small "
         "4-bit), or `st:/path/to/sentence-transformers-model`; empty for BM25 only."))
-    threads: int = Field(default=os.cpu_count() or 2, description="CPU threads for the encoders.")
+    threads: int = Field(default=available_cpus(), description=(
+        "CPU threads for the encoders; defaults to the CPUs this process may use (a container's CPU quota)."))
     api_keys: str = Field(default="", description=(
         "Comma-separated API keys; when set, every `/v1` request needs a valid `X-API-Key` header."))
     cors_origins: str = Field(default="", description=(
@@ -38,6 +45,46 @@ class Settings(BaseSettings):
     request_threads: int = Field(default=4, ge=1, description=(
         "Requests one API worker process computes at once; more wait their turn. Search and "
         "recommend are CPU-bound, so more threads than this only fight over the interpreter lock."))
+    events: bool = Field(default=True, description=(
+        "Record each search, recommendation and feedback in the event store (`off` records nothing)."))
+    events_path: Path | None = Field(default=None, description=(
+        "The event store, an SQLite file; defaults to `events.sqlite3` beside the index "
+        "(`<library>/.casebook/events.sqlite3`)."))
+    events_retention_days: float = Field(default=180, gt=0, description=(
+        "Events older than this many days are deleted (when a process starts, then hourly)."))
+    events_queue_size: int = Field(default=10_000, ge=1, description=(
+        "Events one process holds for its background writer; beyond that new events are dropped "
+        "and counted (`casebook_events_dropped_total`), never waited for."))
+    feedback_prior: bool = Field(default=False, description=(
+        "Let feedback rank items up: an item users used for a situation ranks up a little for "
+        "similar situations. Off until the replay evaluation (README) supports it for your traffic."))
+    editor_keys: str = Field(default="", description=(
+        "Comma-separated editor keys, each `name:key` (the name goes into the audit trail) or a bare "
+        "key (name `editor`); sent as `X-API-Key`, they allow the editing API's writes (and every "
+        "read). Empty: nobody can write through the API."))
+    editor_users: Path | None = Field(default=None, description=(
+        "User list of the editor pages: `name:scrypt-hash` lines, written by `casebook editor-user NAME`; "
+        "defaults to `<library>/.casebook/editor-users`. Its users sign in with a password."))
+    editor_secret: SecretStr | None = Field(default=None, description=(
+        "Key that signs the editor pages' sign-in cookies; by default a random key made once and kept "
+        "in `.casebook/editor-secret` beside the index, shared by every worker. Set it when servers "
+        "on several machines serve one site."))
+    editor_session_hours: float = Field(default=12.0, gt=0, description=(
+        "Hours an editor stays signed in to the editor pages without using them."))
+    pages_sign_in: bool = Field(default=False, description=(
+        "When true, the reading pages (search, items, browse, pack) also need an editor sign-in; "
+        "by default they are open to anyone who can reach the server."))
+    reload_interval: float = Field(default=1.0, ge=0, description=(
+        "Seconds between a server worker's checks for changed library files or a new index "
+        "version (`casebook index` from another shell, `casebook index --out` publishing to an "
+        "artifact); 0 turns live reloading off."))
+    save_wait: float = Field(default=10.0, ge=0, description=(
+        "Seconds a save through the API waits for its change to be searchable in the worker that "
+        "answered (the answer says whether it is); other workers follow within the reload interval."))
+    audit: Literal["auto", "git", "log"] = Field(default="auto", description=(
+        "Audit trail of edits: `git` commits each change (author: the editor), `log` appends a JSON "
+        "line to `<library>/.casebook/audit.jsonl`, `auto` commits when the library is in a git "
+        "work tree and logs otherwise."))
 
     @property
     def index_path(self) -> Path:
@@ -45,12 +92,35 @@ class Settings(BaseSettings):
 
     @property
     def model_cache(self) -> Path:
-        """Prepared encoder models, kept beside the index so a cold start is fast."""
-        return self.index_path.parent / "models"
+        """Prepared encoder models, kept so a cold start is fast (not beside an artifact: replicas
+        load that read-only)."""
+        return self.model_dir or self.library / ".casebook" / "models"
+
+    @property
+    def events_file(self) -> Path:
+        return self.events_path or self.index_path.parent / "events.sqlite3"
+
+    @property
+    def editor_users_path(self) -> Path:
+        return self.editor_users or self.index_path.parent / "editor-users"
+
+    @property
+    def read_keys(self) -> list[str]:
+        return _split(self.api_keys)
+
+    @property
+    def editors(self) -> dict[str, str]:
+        """Editor key -> the editor's name (`name:key` entries; a bare key is named `editor`)."""
+        pairs = [entry.partition(":") for entry in _split(self.editor_keys)]
+        return {key if sep else name: name if sep else "editor" for name, sep, key in pairs}
 
     def with_library(self, library: Path | None) -> Settings:
         """These settings with the library replaced when one is given (the CLI's --library)."""
         return self if library is None else self.model_copy(update={"library": library})
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def get_settings(library: Path | None = None) -> Settings:

@@ -11,7 +11,9 @@ enough not to compete with the server for the CPU. Bounded: loopback only, at mo
 run and `--max-requests` per run. Prints, per endpoint and client count, throughput, p50/p95/p99
 latency and errors; with `--server-pid`, also the server's CPU time per request, how close the
 throughput comes to what the cores allow (cores / CPU time per request), and the share of the
-cores the load generator and any other process on the machine used meanwhile.
+cores the load generator and any other process on the machine used meanwhile. SIGTERM ends the
+run early (requests in flight finish) and still prints what was measured, so a test can run it
+for as long as something else takes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -29,7 +32,7 @@ from urllib.parse import quote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_SECONDS = 120
+MAX_SECONDS = 300
 MAX_CLIENTS = 64
 
 
@@ -84,11 +87,11 @@ async def read_answer(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def client(host: str, port: int, requests: list[bytes], offset: int, run: Run, deadline: float,
+async def client(host: str, port: int, requests: list[bytes], offset: int, run: Run, deadline: list[float],
                  budget: list[int]) -> None:
     reader = writer = None
     n = offset
-    while time.perf_counter() < deadline and budget[0] > 0:
+    while time.perf_counter() < deadline[0] and budget[0] > 0:
         budget[0] -= 1
         request = requests[n % len(requests)]
         n += 1
@@ -164,8 +167,13 @@ async def measure(endpoint: str, clients: int, args: argparse.Namespace) -> Run:
     run = Run(endpoint, clients)
     cpu_before, busy_before, own_before = server_cpu(args.server_pid), machine_busy(), time.process_time()
     start = time.perf_counter()
-    budget = [args.max_requests]
-    await asyncio.gather(*(client(host, port, requests, i * 7, run, start + args.seconds, budget)
+    budget, deadline = [args.max_requests], [start + args.seconds]
+
+    def stop() -> None:
+        deadline[0], args.stopped = 0.0, True
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+    await asyncio.gather(*(client(host, port, requests, i * 7, run, deadline, budget)
                            for i in range(clients)))
     run.seconds = time.perf_counter() - start
     run.busy_seconds, run.client_seconds = machine_busy() - busy_before, time.process_time() - own_before
@@ -221,8 +229,11 @@ def main() -> None:
 
     wait_ready(url.hostname, url.port or 80)
     runs = []
+    args.stopped = False
     for endpoint in endpoints:
         for count in clients:
+            if args.stopped:
+                break
             run = asyncio.run(measure(endpoint, count, args))
             runs.append(run)
             print(f"  {endpoint} x{count}: {len(run.latencies)} ok, {run.errors} errors "

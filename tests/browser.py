@@ -49,14 +49,17 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def casebook_server(env: dict[str, str] | None = None) -> Iterator[str]:
-    """`casebook serve --port FREE` in a subprocess; yields its base URL and stops it afterwards."""
+def casebook_server(env: dict[str, str] | None = None, library: Path | None = None) -> Iterator[str]:
+    """`casebook serve --port FREE` in a subprocess (on `library`, else the built-in one); yields
+    its base URL and stops it afterwards."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="casebook-serve-", suffix=".log")[1])
+    events = Path(tempfile.mkdtemp(prefix="casebook-events-")) / "events.sqlite3"  # not the library's own store
+    where = ["--library", str(library)] if library is not None else []
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "casebook", "serve", "--port", str(port)],
-                                cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "casebook", "serve", "--port", str(port), *where],
+                                cwd=ROOT, env={"CASEBOOK_EVENTS_PATH": str(events), **os.environ, **(env or {})},
+                                stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url, proc, log)
@@ -68,6 +71,7 @@ def casebook_server(env: dict[str, str] | None = None) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.unlink(missing_ok=True)
+        shutil.rmtree(events.parent, ignore_errors=True)
 
 
 def chrome(downloads: Path, width: int = 1280, height: int = 900):

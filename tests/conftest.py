@@ -75,6 +75,7 @@ class ApiServer:
     url: str
     log: _Path
     process: _subprocess.Popen
+    events: _Path  # the server's event store (CASEBOOK_EVENTS_PATH), so tests read what it recorded
 
     def access_lines(self) -> list[dict]:
         """The JSON access-log lines the server has written so far."""
@@ -91,13 +92,16 @@ def _free_loopback_port() -> int:
 @_pytest.fixture(scope="session")
 def api(tmp_path_factory):
     port = _free_loopback_port()
-    log = tmp_path_factory.mktemp("api") / "serve.log"
-    env = {**_os.environ, "CASEBOOK_API_KEYS": ",".join(API_KEYS), "CASEBOOK_CORS_ORIGINS": CRM_ORIGIN}
+    folder = tmp_path_factory.mktemp("api")
+    log, events = folder / "serve.log", folder / "events.sqlite3"
+    # the tests' traffic goes to a store of their own, not the one beside the library's index
+    env = {**_os.environ, "CASEBOOK_API_KEYS": ",".join(API_KEYS), "CASEBOOK_CORS_ORIGINS": CRM_ORIGIN,
+           "CASEBOOK_EVENTS_PATH": str(events)}
     with log.open("w") as out:
         process = _subprocess.Popen(
             [_sys.executable, "-m", "casebook", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env, stdout=out, stderr=_subprocess.STDOUT)
-    server = ApiServer(f"http://127.0.0.1:{port}", log, process)
+    server = ApiServer(f"http://127.0.0.1:{port}", log, process, events)
     deadline = _time.monotonic() + API_START_TIMEOUT
     while True:
         if process.poll() is not None:

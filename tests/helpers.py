@@ -40,3 +40,19 @@ def write_item(root: Path, rel: str, text: str) -> Path:
 
 def item_text(root: Path, item_id: str) -> str:
     return next(root.glob(f"**/{item_id}.md")).read_text(encoding="utf-8")
+
+
+def copy_library_and_index(target: Path) -> Path:
+    """A copy of the built-in library with a copy of its built index (so a server on it starts in
+    seconds and re-encodes only what a test changes) and its prepared models (linked)."""
+    from casebook.search import store
+    from casebook.settings import get_settings
+
+    settings = get_settings()
+    if store.current_version(settings.index_path) is None:
+        raise RuntimeError("the built-in library has no index yet: run `casebook index` first")
+    library = copy_library(target)
+    shutil.copytree(settings.index_path, library / ".casebook" / "index",
+                    ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
+    (library / ".casebook" / "models").symlink_to(settings.model_cache.resolve())
+    return library

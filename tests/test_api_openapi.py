@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 ENDPOINTS = [("post", "/v1/recommend"), ("get", "/v1/search"), ("get", "/v1/items"),
-             ("get", "/v1/items/{item_id}"), ("get", "/healthz"), ("get", "/readyz")]
+             ("get", "/v1/items/{item_id}"), ("get", "/healthz"), ("get", "/readyz"), ("get", "/v1/insights")]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,7 @@ def test_recommend_request_schema_has_every_customer_field(schema):
 
 def test_recommend_response_has_three_groups_of_items(schema):
     response = schema["components"]["schemas"]["RecommendResponse"]
-    assert set(response["properties"]) == {"query", "low_confidence", "cases", "theories", "scripts"}
+    assert set(response["properties"]) == {"request_id", "query", "low_confidence", "cases", "theories", "scripts"}
     item = schema["components"]["schemas"]["RecommendedItem"]
     assert {"id", "type", "title", "title_en", "summary", "score", "path", "why"} <= set(item["properties"])
 
@@ -68,5 +71,27 @@ def test_v1_endpoints_declare_the_api_key_and_their_errors(schema):
                 "/ErrorBody"), (path, status)
 
 
+def test_feedback_is_documented_with_its_errors(schema):
+    operation = schema["paths"]["/v1/feedback"]["post"]
+    assert operation["security"] == [{"ApiKey": []}]
+    assert "example" in operation["responses"]["202"]["content"]["application/json"]
+    for status in ("401", "404", "422"):
+        assert operation["responses"][status]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+
+
 def test_pages_are_not_in_the_contract(schema):
     assert all(path.startswith(("/v1/", "/healthz", "/readyz", "/metrics")) for path in schema["paths"])
+
+
+def test_editing_endpoints_take_the_file_or_json_and_need_an_editor_key(schema):
+    for method, path in (("put", "/v1/items/{item_id}"), ("post", "/v1/items/{item_id}/validate")):
+        operation = schema["paths"][path][method]
+        assert set(operation["requestBody"]["content"]) == {"text/markdown", "application/json"}, path
+        assert operation["security"] == [{"EditorKey": []}], path
+    assert schema["paths"]["/v1/items/{item_id}"]["delete"]["security"] == [{"EditorKey": []}]
+    assert {"403", "412", "422"} <= set(schema["paths"]["/v1/items/{item_id}"]["put"]["responses"])
+
+
+def test_every_schema_reference_resolves(schema):
+    named = set(re.findall(r"#/components/schemas/([\w.-]+)", json.dumps(schema)))
+    assert named - set(schema["components"]["schemas"]) == set()

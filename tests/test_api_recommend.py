@@ -112,7 +112,10 @@ def test_repeated_situation_is_not_encoded_twice(client):
     again = [client.post("/v1/recommend", json=situation) for _ in range(3)]
     assert first.status_code == 200
     assert min(server_ms(r) for r in again) < server_ms(first) / 2
-    assert all(r.json() == first.json() for r in again)
+    def answer(response) -> dict:  # the same answer; each carries its own request id
+        return {k: v for k, v in response.json().items() if k != "request_id"}
+
+    assert all(answer(r) == answer(first) for r in again)
 
 
 @pytest.mark.parametrize("row", crm_rows(), ids=lambda row: row["id"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,8 +15,10 @@ from helpers import copy_library, item_text, write_item
 
 from casebook.loader import load_library
 from casebook.search import Engine, store
+from casebook.search.bm25 import item_text as bm25_text
 from casebook.search.chunk import passages
 from casebook.search.embed import make_encoder
+from casebook.search.tokenize import Tokenizer, domain_terms
 from casebook.settings import Settings
 
 CASES = ["case-05-sincere-marketing-arrears-landlord", "case-02-solution-selling-jiajiale-package"]
@@ -92,3 +96,21 @@ def test_killed_build_leaves_the_previous_index_working(lib, use):
     copy_library(lib, CASES)
     engine = Engine.open(Settings(library=lib, encoders="use"), build=False)
     assert engine.search("房东郑某", k=1).results[0].id == CASES[0]
+
+
+def test_incremental_rebuild_tokenizes_as_jieba_with_its_whole_dictionary(lib, use):
+    index_dir = lib / ".casebook" / "index"
+    build(lib, use)
+    edit_one_paragraph(lib)
+    build(lib, use)  # reuses the tokens of the unchanged item, looks the edited text up afresh
+
+    def stored_tokens() -> dict[str, str]:
+        return json.loads((store.current_version(index_dir) / "tokens.json").read_text(encoding="utf-8"))
+
+    incremental = stored_tokens()
+    shutil.rmtree(index_dir)
+    build(lib, use)
+    assert stored_tokens() == incremental
+    library = load_library(lib)
+    whole = Tokenizer(domain_terms(library.items))  # jieba's own dictionary, loaded whole
+    assert incremental == {store.sha1(bm25_text(i)): " ".join(whole(bm25_text(i))) for i in library.items}

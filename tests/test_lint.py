@@ -86,3 +86,11 @@ def test_lint_command_prints_every_problem_and_exits_non_zero(lib):
     assert run.returncode == 1
     assert "cases/plain.md:1:" in run.stdout and "cases/empty.md:1:" in run.stdout
     assert "Traceback" not in run.stderr
+
+
+def test_unmasked_phone_number_is_reported_on_its_line_and_a_masked_one_is_not(lib):
+    text = item_text(lib, CASE).rstrip() + "\n\n客户电话13812345678，身份证号440101199001011234。\n\n回访电话138XXXX5678。\n"
+    write_item(lib, f"cases/{CASE}.md", text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "13812345678" in row)
+    assert [m for m in messages(lib) if "phone or ID" in m] == [
+        f"cases/{CASE}.md:{line}: a phone or ID number in the body; mask it (138XXXX1234)"]

@@ -1,11 +1,16 @@
-"""The session pack in a real browser: add from any page, reorder, notes, reload, export both formats."""
+"""The session pack in a real browser: add from any page, reorder, notes, reload, export every format,
+save the pack file and open it again."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from browser import new_window, wait_for_file
+from docx import Document
+from pptx import Presentation
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 CASE = "case-01-crm-hejiahuan-upsell"
 THEORY = "theory-crm"
@@ -92,3 +97,55 @@ def test_export_markdown_and_print_view(page, downloads):
     pdf = page.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})
     assert len(pdf["data"]) > 10_000  # it prints
     page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_export_powerpoint_and_word_then_save_and_reopen_the_pack_file(page, downloads):
+    build_pack(page)
+    page.get(page.base + "/pack")
+    page.find_element(By.ID, "pack-title").send_keys("Retention workshop")
+    page.find_element(By.ID, "pack-audience").send_keys("新入职社区经理")
+    page.execute_script("var d = document.getElementById('pack-date'); d.value = '2025-03-01';"
+                        "d.dispatchEvent(new Event('input'));")
+    page.find_element(By.CSS_SELECTOR, f'.pack-row[data-id="{CASE}"] textarea').send_keys("先问学员")
+    page.refresh()
+
+    page.find_element(By.CSS_SELECTOR, "#export-pptx button").click()
+    deck = Presentation(str(wait_for_file(downloads, "casebook-pack-retention-workshop-2025-03-01.pptx", 60)))
+    titles = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.name == "title"]
+    assert titles[0] == "Retention workshop"
+    assert "新入职社区经理" in "".join(sh.text_frame.text for sh in deck.slides[0].shapes if sh.has_text_frame)
+    notes = [s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide]
+    assert "先问学员" in notes
+    page.find_element(By.CSS_SELECTOR, "#export-docx button").click()
+    handout = Document(str(wait_for_file(downloads, "casebook-pack-retention-workshop-2025-03-01.docx", 60)))
+    headings = [p.text for p in handout.paragraphs if p.style.name == "Heading 1"]
+    assert [h.split(". ", 1)[0] for h in headings] == ["1", "2", "3"]
+
+    page.find_element(By.CSS_SELECTOR, "#pack-save button").click()
+    saved = wait_for_file(downloads, "casebook-pack-retention-workshop-2025-03-01.json")
+    pack_file = json.loads(saved.read_text(encoding="utf-8"))
+    assert [e["id"] for e in pack_file["items"]] == [SCRIPT, CASE, THEORY]
+    assert pack_file["audience"] == "新入职社区经理" and pack_file["date"] == "2025-03-01"
+
+    page.execute_script("localStorage.clear()")
+    page.refresh()
+    assert pack_ids(page) == []
+    page.find_element(By.ID, "pack-open").send_keys(str(saved))
+    WebDriverWait(page, 20).until(lambda d: len(pack_ids(d)) == 3)
+    assert pack_ids(page) == [SCRIPT, CASE, THEORY]
+    assert page.find_element(By.ID, "pack-title").get_attribute("value") == "Retention workshop"
+    assert page.find_element(By.ID, "pack-date").get_attribute("value") == "2025-03-01"
+    note = page.find_element(By.CSS_SELECTOR, f'.pack-row[data-id="{CASE}"] textarea').get_attribute("value")
+    assert note == "先问学员"
+
+
+def test_opening_a_pack_file_with_an_unknown_item_says_which(page, tmp_path):
+    bad = tmp_path / "old-pack.json"
+    bad.write_text(json.dumps({"title": "old", "items": [{"id": CASE}, {"id": "case-removed-long-ago"}]}),
+                   encoding="utf-8")
+    page.get(page.base + "/pack")
+    page.find_element(By.ID, "pack-open").send_keys(str(bad))
+    error = page.find_element(By.ID, "pack-file-error")
+    WebDriverWait(page, 20).until(lambda d: error.is_displayed())
+    assert "case-removed-long-ago" in error.text and "items[1].id" in error.text
+    assert pack_ids(page) == []

@@ -8,8 +8,9 @@ import pytest
 
 from casebook.catalog import commentary, discussion_prompts, theory_matrix
 from casebook.errors import BadQuery
+from casebook.export.markdown import pack_markdown
 from casebook.loader import load_library
-from casebook.pack import PackRequest, filename, pack_markdown, parse_pack, resolve
+from casebook.pack import PackFile, filename, parse_pack, resolve
 from casebook.render import render_markdown
 from casebook.settings import get_settings
 
@@ -52,7 +53,7 @@ def test_case_without_commentary_has_no_prompts(library):
 
 
 def test_pack_markdown_keeps_order_notes_and_sources(library):
-    request = PackRequest.model_validate({"title": "培训", "items": [
+    request = PackFile.model_validate({"title": "培训", "items": [
         {"id": "theory-crm", "notes": "先讲"}, {"id": "case-01-crm-hejiahuan-upsell"}, {"id": "gone-item"}]})
     pack = resolve(request, library)
     text = pack_markdown(pack)

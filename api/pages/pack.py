@@ -1,6 +1,7 @@
 """The session pack: edited in the browser (localStorage), exported here as Markdown or print HTML.
 
 The browser posts `pack=<json>` as an ordinary form; item content always comes from the library.
+The pack file and the PowerPoint and Word exports are in pack_files.py.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from casebook.api.pages.web import engine_of, page_router, render
-from casebook.pack import PackRequest, filename, pack_markdown, parse_pack, resolve, source_line
+from casebook.export import FORMATS, export_pack
+from casebook.pack import PackFile, filename, parse_pack, resolve, source_line
 
 router = page_router()
 
 
-async def posted_pack(request: Request) -> PackRequest:
+async def posted_pack(request: Request) -> PackFile:
     """The pack in a form post (`pack` field) or a JSON body."""
     body = (await request.body()).decode("utf-8", errors="replace")
     if request.headers.get("content-type", "").startswith("application/json"):
@@ -32,10 +34,10 @@ def pack_page(request: Request) -> HTMLResponse:
 
 @router.post("/pack/export.md")
 async def export_markdown(request: Request) -> Response:
-    """The pack as one Markdown file, downloaded."""
+    """The pack as one Markdown file, downloaded (items the library no longer has are listed at the end)."""
     pack = resolve(await posted_pack(request), engine_of(request).library)
-    return Response(pack_markdown(pack), media_type="text/markdown; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename(pack)}"'})
+    return Response(export_pack(pack, "md"), media_type=FORMATS["md"].media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename(pack, "md")}"'})
 
 
 @router.post("/pack/print", response_class=HTMLResponse)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+import time
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from casebook.api.deps import current_recorder, request_id_of
 from casebook.api.pages.i18n import Words
 from casebook.api.pages.web import engine_of, page_router, render, words
 from casebook.catalog import situation_counts
 from casebook.loader import Library
 from casebook.model import Channel, Segment
 from casebook.search.recommend import CustomerSituation, Recommended, recommend
+from casebook.search.usage import record_recommendation
 
 router = page_router()
 
@@ -70,12 +73,18 @@ def recommend_page(request: Request) -> HTMLResponse:
     w = words(request)
     form = {name: request.query_params.get(name, "") for name in FIELDS}
     data, given = read_form(form)
-    result, errors = None, {}
+    result, errors, feedback_rid = None, {}, ""
     if given:
         try:
-            result = recommend(engine, CustomerSituation.model_validate(data))
+            situation = CustomerSituation.model_validate(data)
         except ValidationError as exc:
             errors = field_errors(exc)
+        else:
+            started = time.perf_counter()
+            result = recommend(engine, situation)
+            feedback_rid = request_id_of(request)
+            record_recommendation(current_recorder(request), result, situation, request_id=feedback_rid, channel="pages",
+                                  started=started)
     why = {}
     if result is not None:
         why = {r.id: why_words(r, w, engine.library) for r in result.cases + result.theories + result.scripts}
@@ -84,4 +93,4 @@ def recommend_page(request: Request) -> HTMLResponse:
                   segments=[(s.value, w.label("segment", s.value)) for s in Segment],
                   channels=[(c.value, w.label("channel", c.value)) for c in Channel],
                   situations=[name for name, _ in situation_counts(engine.library)[:80]],
-                  competitors=COMPETITORS)
+                  competitors=COMPETITORS, feedback_rid=feedback_rid)

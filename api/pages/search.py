@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from casebook.api.deps import current_recorder, request_id_of
 from casebook.api.pages.i18n import Words
 from casebook.api.pages.web import engine_of, page_router, render, words
 from casebook.catalog import search_citing, tag_counts
 from casebook.loader import Library
 from casebook.model import Channel, Segment
 from casebook.search import Filters, Hit
+from casebook.search.usage import record_search
 
 router = page_router()
 
@@ -80,9 +83,13 @@ def search_page(request: Request, q: str = "", type: str = "", theory: str = "",
     engine = engine_of(request)
     w = words(request)
     query = Query(q=q.strip(), type=type, theory=theory, segment=segment, channel=channel, tag=tag)
-    response = None
+    response, feedback_rid = None, ""
     if query.q:
+        started = time.perf_counter()
         response = search_citing(engine, query.q, RESULTS, query.filters, query.theory or None)
+        feedback_rid = request_id_of(request)
+        record_search(current_recorder(request), response, request_id=feedback_rid, channel="pages", started=started,
+                      filters=query.filters)
     why = {hit.id: why_words(hit, w) for hit in response.results} if response else {}
     return render(request, "search.html", query=query, response=response, why=why, examples=EXAMPLES,
-                  options=filter_options(engine.library, w), library=engine.library)
+                  options=filter_options(engine.library, w), library=engine.library, feedback_rid=feedback_rid)

@@ -15,7 +15,15 @@ from fastapi.templating import Jinja2Templates
 
 from casebook.api.deps import current_engine
 from casebook.api.pages.i18n import LANGS, Words
-from casebook.errors import BadQuery, CasebookError, IndexMissing, ItemNotFound, LibraryError
+from casebook.errors import (
+    BadQuery,
+    CasebookError,
+    IndexMissing,
+    ItemNotFound,
+    LibraryError,
+    NotInAnswer,
+    UnknownRequest,
+)
 
 if TYPE_CHECKING:
     from casebook.search import Engine
@@ -32,7 +40,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 400, IndexMissing: 503,
-                                              LibraryError: 503}
+                                              LibraryError: 503, UnknownRequest: 404, NotInAnswer: 422}
 
 
 def lang_of(request: Request) -> str:

@@ -5,11 +5,11 @@ Never behind an API key: probes and scrapers call them.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from casebook.api import metrics
-from casebook.api.deps import SettingsDep
+from casebook.api.deps import LiveDep, SettingsDep
 from casebook.api.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
@@ -23,15 +23,28 @@ async def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Readiness, responses={
-    200: {"content": {"application/json": {"example": {"status": "ready", "items": 89, "message": None}}}},
+    200: {"content": {"application/json": {"example": {
+        "status": "ready", "items": 90, "message": None, "index_version": "v-20261130-130638-2476-173870",
+        "reloads": 3, "failed_reloads": 0}}},
+        "description": "Serving: `ready`, or `stale` when the newest library state could not be loaded "
+                       "and the last good index keeps serving (`message` says why)."},
     503: {"model": Readiness, "description": "Still loading, or the index failed to load (see `message`)."}})
-async def readyz(request: Request) -> Readiness | JSONResponse:
-    """Ready: the index is loaded and requests are answered; 503 until then."""
-    engine, error = request.app.state.engine, request.app.state.engine_error
-    if engine is not None:
-        return Readiness(status="ready", items=len(engine.library))
-    body = Readiness(status="failed" if error else "loading", message=error or "loading the search index")
-    return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "5"})
+async def readyz(live: LiveDep) -> Readiness | JSONResponse:
+    """Ready: this worker serves an index; 503 until it has one. `stale` (still 200) means a change
+    to the library could not be loaded, so this worker serves the last good index."""
+    state = live.status()
+    if state.version is None:
+        status, message = ("failed", state.error) if state.error else ("loading", "loading the search index")
+    elif state.error:
+        status, message = "stale", (f"serving the last good index ({state.version}); "
+                                    f"the newest change could not be loaded: {state.error}")
+    else:
+        status, message = "ready", None
+    body = Readiness(status=status, items=state.items, message=message, index_version=state.version,
+                     reloads=state.reloads, failed_reloads=state.failures)
+    if state.version is None:
+        return JSONResponse(body.model_dump(), status_code=503, headers={"Retry-After": "5"})
+    return body
 
 
 @router.get("/metrics", response_class=Response, responses={

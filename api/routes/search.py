@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from casebook.api import examples
-from casebook.api.deps import ApiKey, EngineDep
+from casebook.api.deps import ApiKey, EngineDep, RecorderDep, RequestIdDep
 from casebook.api.schemas import SearchResults, error_responses, example_response
 from casebook.model import Channel, ItemType, Segment
 from casebook.search import Filters
 from casebook.search.engine import MAX_K, MAX_QUERY_CHARS
+from casebook.search.usage import record_search
 
 router = APIRouter(prefix="/v1", tags=["search"], dependencies=[ApiKey])
 
@@ -20,6 +22,8 @@ router = APIRouter(prefix="/v1", tags=["search"], dependencies=[ApiKey])
             responses={**example_response(examples.SEARCH_RESPONSE), **error_responses(401, 422, 503)})
 def search_items(
     engine: EngineDep,
+    recorder: RecorderDep,
+    request_id: RequestIdDep,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, examples=["客户要销号怎么挽留"],
                             description="What to look for, in Chinese or English.")],
     type: Annotated[list[ItemType] | None, Query(description="Only these types (repeatable).")] = None,
@@ -28,7 +32,11 @@ def search_items(
     channel: Annotated[list[Channel] | None, Query(description="Only items for these channels/roles.")] = None,
     tag: Annotated[list[str] | None, Query(description="Only items with one of these tags.")] = None,
 ) -> SearchResults:
-    """Hybrid search (BM25 + sentence embeddings) over the library; `low_confidence` says nothing fits."""
+    """Hybrid search (BM25 + sentence embeddings) over the library; `low_confidence` says nothing fits.
+    `request_id` identifies the answer for `POST /v1/feedback`."""
     filters = Filters(types=type or [], segments=[s.value for s in segment or []],
                       channels=[c.value for c in channel or []], tags=tag or [])
-    return SearchResults.model_validate(engine.search(q, k=k, filters=filters), from_attributes=True)
+    started = time.perf_counter()
+    response = engine.search(q, k=k, filters=filters)
+    record_search(recorder, response, request_id=request_id, channel="api", started=started, filters=filters)
+    return SearchResults.model_validate({**response.as_dict(), "request_id": request_id})

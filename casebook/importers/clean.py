@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from casebook.chrome import CHROME_RE, strip_broken
+from casebook.personal_numbers import mask_numbers
 
 FIGURE_MARK = "> 编者按：原文此处有图"  # every figure line starts so; lint and tests look for it
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -19,21 +20,6 @@ _CONTINUED_LINE = re.compile(r"^\s*[（(]?\s*(?:(?:下转|上接|下接|转|接)
                             r"|转下页|接上页|续上页|续前页)\s*[)）]?\s*$")
 _TOC_HEADING = re.compile(r"^\s*#*\s*(目\s*录|contents|table of contents)\s*$", re.I)
 _TOC_ENTRY = re.compile(r"^\s*[-*]?\s*\S.{0,80}?(?:\.{3,}|…{2,}|·{3,}|-{4,}|_{4,}|\t)\s*\d{1,4}\s*$")
-
-
-# Customer numbers are masked before a draft is stored (the middle digits become X, as the
-# seed sources already write 8337XX69): mobile numbers, resident ID numbers, landlines with area code.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[-－])(\d{2})\d{3,4}(\d{2})(?!\d)")
-
-
-def mask_numbers(text: str) -> str:
-    """Phone and ID numbers with their middle digits replaced by X."""
-    text = _ID_NUMBER.sub(lambda m: m.group(1) + "X" * 8 + m.group(2), text)
-    text = _MOBILE.sub(lambda m: m.group(1) + "XXXX" + m.group(2), text)
-    return _LANDLINE.sub(lambda m: m.group(1) + m.group(2) + "X" * (len(m.group(0)) - len(m.group(1)) - 4)
-                         + m.group(3), text)
 
 
 def figure_line(caption: str = "") -> str:

@@ -5,16 +5,28 @@
   var body = document.body;
   var lang = body.dataset.lang || "zh";
 
+  // A pack: {title, audience, date, items: [{id, note, type, title, title_en}]}; packs saved before
+  // the pack file existed wrote `notes`.
+  function normalise(pack) {
+    pack.title = typeof pack.title === "string" ? pack.title : "";
+    pack.audience = typeof pack.audience === "string" ? pack.audience : "";
+    pack.date = typeof pack.date === "string" ? pack.date : "";
+    pack.items = pack.items.filter(function (e) { return e && typeof e.id === "string"; });
+    pack.items.forEach(function (e) {
+      if (typeof e.note !== "string") e.note = typeof e.notes === "string" ? e.notes : "";
+      delete e.notes;
+    });
+    return pack;
+  }
+
+  function empty() { return { title: "", audience: "", date: "", items: [] }; }
+
   function load() {
     try {
       var pack = JSON.parse(localStorage.getItem(KEY) || "null");
-      if (pack && Array.isArray(pack.items)) {
-        pack.title = typeof pack.title === "string" ? pack.title : "";
-        pack.items = pack.items.filter(function (e) { return e && typeof e.id === "string"; });
-        return pack;
-      }
+      if (pack && Array.isArray(pack.items)) return normalise(pack);
     } catch (e) { /* a damaged pack starts again empty */ }
-    return { title: "", items: [] };
+    return empty();
   }
 
   var pack = load();
@@ -48,7 +60,7 @@
       pack.items.splice(at, 1);
     } else {
       pack.items.push({ id: button.dataset.id, type: button.dataset.type, title: button.dataset.title,
-                        title_en: button.dataset.titleEn, notes: "" });
+                        title_en: button.dataset.titleEn, note: "" });
     }
     save();
   });
@@ -90,11 +102,14 @@
     if (!app) return;
     var words = app.dataset;
     var list = document.getElementById("pack-list");
-    var title = document.getElementById("pack-title");
-    if (document.activeElement !== title) title.value = pack.title;
+    [["pack-title", "title"], ["pack-audience", "audience"], ["pack-date", "date"]].forEach(function (field) {
+      var input = document.getElementById(field[0]);
+      if (document.activeElement !== input) input.value = pack[field[1]];
+    });
     document.getElementById("pack-size").textContent = String(pack.items.length);
     document.getElementById("pack-empty").hidden = pack.items.length > 0;
     document.getElementById("pack-actions").hidden = pack.items.length === 0;
+    document.getElementById("pack-save").hidden = pack.items.length === 0;
     list.textContent = "";
     pack.items.forEach(function (entry, i) {
       var row = el("li", { "class": "pack-row", "data-id": entry.id });
@@ -115,27 +130,60 @@
       row.appendChild(head);
       var label = el("label", { "class": "row-notes" }, words.notes);
       var notes = el("textarea", { "class": "notes", rows: "2", maxlength: "4000", placeholder: words.notesPlaceholder });
-      notes.value = entry.notes || "";
-      notes.addEventListener("input", function () { entry.notes = notes.value; save(); });
+      notes.value = entry.note || "";
+      notes.addEventListener("input", function () { entry.note = notes.value; save(); });
       label.appendChild(notes);
       row.appendChild(label);
       list.appendChild(row);
     });
   }
 
+  // The pack file: what every export and "Save pack file" post, and what `casebook pack` reads.
   function exportPayload() {
-    return JSON.stringify({ title: pack.title, items: pack.items.map(function (e) { return { id: e.id, notes: e.notes || "" }; }) });
+    return JSON.stringify({ title: pack.title, audience: pack.audience, date: pack.date,
+                            items: pack.items.map(function (e) { return { id: e.id, note: e.note || "" }; }) });
+  }
+
+  function showFileError(message) {
+    var box = document.getElementById("pack-file-error");
+    box.textContent = message ? app.dataset.openError + " " + message : "";
+    box.hidden = !message;
+  }
+
+  // The server checks the file (fields, item ids) and adds each item's type and titles for the list.
+  function openFile(file) {
+    file.text().then(function (text) {
+      return fetch("/pack/open", { method: "POST", headers: { "Content-Type": "application/json" }, body: text });
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) throw new Error(answer.message || String(response.status));
+        return answer;
+      });
+    }).then(function (opened) {
+      if (pack.items.length && !window.confirm(app.dataset.replace)) return;
+      pack = normalise(opened);
+      save();
+      renderEditor();
+      showFileError("");
+    }).catch(function (error) { showFileError(error.message); });
   }
 
   if (app) {
-    document.getElementById("pack-title").addEventListener("input", function (event) {
-      pack.title = event.target.value; save();
+    [["pack-title", "title"], ["pack-audience", "audience"], ["pack-date", "date"]].forEach(function (field) {
+      document.getElementById(field[0]).addEventListener("input", function (event) {
+        pack[field[1]] = event.target.value; save();
+      });
+    });
+    var picker = document.getElementById("pack-open");
+    picker.addEventListener("change", function () {
+      if (picker.files.length) openFile(picker.files[0]);
+      picker.value = "";
     });
     document.querySelectorAll("form.pack-export").forEach(function (form) {
       form.addEventListener("submit", function () { form.elements.pack.value = exportPayload(); });
     });
     document.getElementById("pack-clear").addEventListener("click", function () {
-      if (window.confirm(app.dataset.confirm)) { pack = { title: "", items: [] }; save(); renderEditor(); }
+      if (window.confirm(app.dataset.confirm)) { pack = empty(); save(); renderEditor(); }
     });
     renderEditor();
   }

@@ -1,0 +1,119 @@
+"""Words of the editor pages in Chinese (first) and English, beside the reading pages' own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casebook.api.pages.i18n import Words
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "signin.title": ("编辑登录", "Editor sign-in"),
+    "signin.intro": ("培训师登录后可以新建和修改案例、理论和话术，保存后几秒内即可被搜索到。",
+                     "Trainers sign in to add and change cases, theories and scripts; a save is searchable "
+                     "within seconds."),
+    "signin.name": ("用户名", "Name"),
+    "signin.password": ("密码", "Password"),
+    "signin.submit": ("登录", "Sign in"),
+    "signin.or_key": ("或者使用管理员发给您的编辑密钥", "Or use the editor key your administrator gave you"),
+    "signin.key": ("编辑密钥", "Editor key"),
+    "signin.submit_key": ("用密钥登录", "Sign in with the key"),
+    "signin.failed": ("用户名、密码或密钥不正确。", "The name, password or key is not right."),
+    "signin.expired": ("页面已过期，请再试一次。", "The page had expired; please try again."),
+    "signin.off": ("本服务器没有开启编辑。管理员可以设置 CASEBOOK_EDITOR_KEYS，或用 casebook editor-user 命令添加用户。",
+                   "Editing is off on this server. Its administrator sets CASEBOOK_EDITOR_KEYS or adds "
+                   "users with `casebook editor-user`."),
+    "signout": ("退出", "Sign out"),
+    "signed_in_as": ("已登录：", "Signed in as "),
+    "home.title": ("编辑资料库", "Edit the library"),
+    "home.intro": ("选择要修改的条目，或新建一个。保存即发布：检查通过后立即写入资料库，并记录修改人。",
+                   "Pick an item to change, or add one. Saving publishes: once the checks pass the "
+                   "change is written to the library, with your name on it."),
+    "home.filter": ("按标题或编号筛选", "Filter by title or id"),
+    "new.case": ("新建案例", "New case"),
+    "new.theory": ("新建理论", "New theory"),
+    "new.script": ("新建话术", "New script"),
+    "edit": ("编辑", "Edit"),
+    "view": ("查看", "View"),
+    "edit.title": ("编辑：", "Edit: "),
+    "edit.back": ("返回列表", "Back to the list"),
+    "sec.basics": ("基本信息", "Basics"),
+    "sec.source": ("出处", "Source"),
+    "sec.annotations": ("标注", "Annotations"),
+    "sec.links": ("关联的理论与话术", "Linked theories and scripts"),
+    "sec.body": ("正文", "Text"),
+    "f.id": ("编号", "Id"),
+    "f.id.hint": ("小写英文字母、数字和连字符，例如 case-gd2027-late-fee-waiver；保存后不能修改。",
+                  "Lower-case letters, digits and hyphens, e.g. case-gd2027-late-fee-waiver; fixed once saved."),
+    "f.type": ("类型", "Type"),
+    "f.kind": ("细分", "Kind"),
+    "f.none": ("（不填）", "(none)"),
+    "f.title": ("标题（中文）", "Title (Chinese)"),
+    "f.title_en": ("标题（英文）", "Title (English)"),
+    "f.summary": ("摘要（中文）", "Summary (Chinese)"),
+    "f.summary_en": ("摘要（英文）", "Summary (English)"),
+    "f.source.document": ("来源文件", "Source document"),
+    "f.source.title": ("来源标题", "Source title"),
+    "f.source.section": ("章节", "Section"),
+    "f.theories": ("运用的理论", "Theories it illustrates"),
+    "f.scripts": ("适用的话术", "Scripts that fit"),
+    "f.body.hint": ("Markdown 格式；保留出处原文，编者的话放在“编者按”一节。",
+                    "Markdown; keep the source's wording, and put your own words under a 编者按 section."),
+    "f.message": ("修改说明（可选）", "What changed (optional)"),
+    "f.message.placeholder": ("例如：补充结果，修正错别字", "e.g. add the outcome, fix a typo"),
+    "picker.filter": ("筛选，或输入新词后按回车", "Filter, or type a new term and press Enter"),
+    "picker.filter_fixed": ("筛选", "Filter"),
+    "picker.none": ("尚未选择", "None chosen"),
+    "picker.new": ("新增的词", "New terms"),
+    "picker.in_use": ("资料库已用的词", "Terms the library uses"),
+    "picker.remove": ("移除", "Remove"),
+    "tab.write": ("编辑", "Write"),
+    "tab.preview": ("预览", "Preview"),
+    "review.title": ("待核对的建议字段", "Suggested fields to review"),
+    "review.intro": ("这些字段是导入时自动建议的。逐项核对、修改，然后勾选。", "These fields were suggested at import. "
+                     "Check and correct each one, then tick it."),
+    "review.done": ("已核对", "Reviewed"),
+    "review.badge": ("建议值，待核对", "suggested, to review"),
+    "check.title": ("检查", "Checks"),
+    "check.idle": ("修改后会自动检查。", "Checked as you type."),
+    "check.running": ("正在检查……", "Checking…"),
+    "check.ok": ("没有问题，可以发布。", "No problems: ready to publish."),
+    "check.problems": ("个问题需要修改：", "problem(s) to fix:"),
+    "check.need_id": ("先填写编号，才能检查。", "Fill in the id to check the item."),
+    "check.failed": ("暂时无法检查：", "Could not check: "),
+    "save": ("保存并发布", "Save and publish"),
+    "saving": ("正在保存……", "Saving…"),
+    "saved": ("已保存并发布。", "Saved and published."),
+    "saved.searchable": ("已可搜索。", "It is searchable now."),
+    "saved.later": ("搜索索引正在更新，稍后即可搜到。", "The search index is updating; it will be searchable shortly."),
+    "saved.open": ("查看条目", "Open the item"),
+    "saved.unchanged": ("内容没有变化，无需保存。", "Nothing changed; nothing was saved."),
+    "save.invalid": ("还有问题，未保存。请先修改标出的地方。", "Not saved: fix the problems marked first."),
+    "save.conflict": ("其他人已修改了这个条目。您的文字仍在本页；请在新标签页打开最新版本，把您的修改合并进去后重新载入。",
+                      "Someone else changed this item. Your text is still on this page: open the latest "
+                      "version in a new tab, carry your changes over, then reload."),
+    "save.conflict.open": ("在新标签页打开最新版本", "Open the latest version in a new tab"),
+    "save.exists": ("已有条目使用这个编号，请换一个。", "An item already has this id; choose another."),
+    "save.signin": ("登录已失效。您的文字仍在本页；请在新标签页重新登录后再保存。",
+                    "Your sign-in has ended. Your text is still on this page: sign in again in a new tab, "
+                    "then save."),
+    "save.failed": ("保存失败：", "Not saved: "),
+    "unsaved": ("有未保存的修改", "Unsaved changes"),
+    "general": ("整体", "The item"),
+}
+
+
+class EditorWords(Words):
+    """The reading pages' words plus the editor's."""
+
+    def __call__(self, key: str, **values: Any) -> str:
+        pair = STRINGS.get(key)
+        if pair is None:
+            return super().__call__(key, **values)
+        text = pair[self._index]
+        return text.format(**values) if values else text
+
+    def script_words(self) -> dict[str, str]:
+        """The words the editor's script shows (save results, checks), for its JSON data block."""
+        keys = [k for k in STRINGS if k.split(".")[0] in ("check", "save", "saved", "saving", "picker", "unsaved",
+                                                          "general", "review")]
+        return {key: self(key) for key in keys}
