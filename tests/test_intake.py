@@ -1,7 +1,9 @@
 """`casebook import` on real Word, PowerPoint and PDF files written from the seed texts: one draft per
 case, wording verbatim, no page furniture, suggestions marked for review, clear messages for files
-it cannot read. The documents are built once per session (about 10 s, mostly LibreOffice) and
-imported once through the CLI with suggestions from the built-in library's index."""
+it cannot read. The documents are built once per module (about 10 s, mostly LibreOffice) and
+imported once in-process with suggestions from the session's engine over the built-in library (the
+models are loaded once for the whole test session); the CLI is run without suggestions, which
+loads no model."""
 
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ import yaml
 from documents import PPT_FOOTER, RUNNING_HEADER, build_documents
 from helpers import SEEDS, copy_library
 
+from casebook.importers import import_documents
 from casebook.importers.clean import FIGURE_MARK
+from casebook.search.suggest import Suggester
 
 pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="the seed documents live in ../shared/seeds")
-IMPORT_TIMEOUT = 600  # seconds; loads the engine and suggests for seven drafts on a busy machine
+IMPORT_TIMEOUT = 120  # seconds; a CLI run without suggestions loads no model
 
 
 def casebook(*args: str, timeout: int = IMPORT_TIMEOUT) -> subprocess.CompletedProcess:
@@ -34,23 +38,21 @@ def documents(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def imported(documents, tmp_path_factory):
-    """The JSON report and the drafts (front matter, body) of importing every document at once."""
+def imported(documents, engine, tmp_path_factory):
+    """The report and the drafts (front matter, body) of importing every document at once."""
     out = tmp_path_factory.mktemp("drafts")
     files = [documents.docx, documents.pptx, documents.pdf, documents.image_pdf, documents.encrypted,
              documents.empty, documents.table_only]
-    run = casebook("import", *map(str, files), "--out", str(out), "--json")
-    assert run.returncode == 0, run.stderr
-    report = json.loads(run.stdout)
+    report = import_documents(files, engine.library, out, suggester=Suggester(engine)).as_dict()
     drafts = {}
     for entry in report["drafts"]:
         _, front, body = open(entry["path"], encoding="utf-8").read().split("---\n", 2)
         drafts[entry["id"]] = (yaml.safe_load(front), body)
-    return report, drafts, run.stderr
+    return report, drafts
 
 
 def drafts_of(imported, document) -> list[tuple[dict, str]]:
-    _, drafts, _ = imported
+    _, drafts = imported
     return [draft for draft in drafts.values() if draft[0]["source"]["document"] == document.name]
 
 
@@ -77,7 +79,7 @@ def test_slide_text_boxes_are_read_top_to_bottom(documents, imported):
 
 
 def test_no_running_header_footer_page_numbers_or_contents_in_drafts(imported):
-    _, drafts, _ = imported
+    _, drafts = imported
     for front, body in drafts.values():
         for debris in (RUNNING_HEADER, PPT_FOOTER, "下转", "目录", "........"):
             assert debris not in body, (front["id"], debris)
@@ -85,7 +87,7 @@ def test_no_running_header_footer_page_numbers_or_contents_in_drafts(imported):
 
 
 def test_tables_become_markdown_tables(imported):
-    _, drafts, _ = imported
+    _, drafts = imported
     bodies = "\n".join(body for _, body in drafts.values())
     for row in ("| 欠费时长 | 长达19个月未缴话费 |", "| 政企客户经理 | 负责政企客户对公需求 |", "| 市话家家乐 | 节约话费 |"):
         assert row in bodies
@@ -98,7 +100,7 @@ def test_figures_are_marked_by_an_editor_line(documents, imported):
 
 
 def test_suggestions_are_present_and_every_field_is_marked_for_review(imported):
-    _, drafts, _ = imported
+    _, drafts = imported
     for front, _ in drafts.values():
         assert front["situations"] and front["segments"] and front["channels"], front["id"]
         assert front["title_en"] == "TODO" and front["summary_en"] == "TODO"
@@ -120,15 +122,14 @@ def test_summary_is_the_first_sentence_verbatim(documents, imported):
 
 
 def test_each_unreadable_file_gets_its_reason_and_no_traceback(documents, imported):
-    report, _, stderr = imported
+    report, _ = imported
     reasons = {problem["document"]: problem["reason"] for problem in report["problems"]}
     assert reasons == {documents.image_pdf.name: "image-only", documents.encrypted.name: "encrypted",
                        documents.empty.name: "empty", documents.table_only.name: "no-text"}
-    assert "Traceback" not in stderr
 
 
 def test_text_before_the_first_case_is_reported_not_placed(documents, imported):
-    report, _, _ = imported
+    report, _ = imported
     assert {"document": documents.pptx.name, "text": "培训材料"} in report["unplaced"]
 
 
@@ -152,4 +153,14 @@ def test_nothing_importable_exits_nonzero_with_a_message_per_file(documents, tmp
     assert run.returncode == 1
     assert f"not imported: {documents.image_pdf.name}: the PDF has no text layer" in run.stdout
     assert f"not imported: {documents.empty.name}: the file is empty" in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_the_command_writes_the_drafts_its_json_report_lists(documents, tmp_path):
+    run = casebook("import", str(documents.docx), str(documents.encrypted), "--out", str(tmp_path), "--json",
+                   "--no-suggest")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert sorted(entry["path"] for entry in report["drafts"]) == sorted(map(str, tmp_path.glob("*.md")))
+    assert [problem["reason"] for problem in report["problems"]] == ["encrypted"]
     assert "Traceback" not in run.stderr
