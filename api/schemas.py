@@ -263,3 +263,33 @@ def error_responses(*codes: int) -> dict[int | str, dict]:
 def example_response(example: dict) -> dict[int | str, dict]:
     """The `responses=` entry that shows one real 200 answer."""
     return {200: {"content": {"application/json": {"example": example}}}}
+
+
+# --- document imports (POST /v1/imports) ------------------------------------------------------
+
+class ImportedDraft(BaseModel):
+    id: str = Field(description="The draft's new id (not yet in the library).")
+    title: str
+    document: str = Field(description="The uploaded file it was cut from.")
+    review: list[str] = Field(description="Fields still to review; lint refuses the item until the list is empty.")
+    markdown: str = Field(description=(
+        "The draft item file: save it, once reviewed, with `PUT /v1/items/{id}` (`text/markdown`)."))
+
+
+class ImportProblem(BaseModel):
+    document: str
+    reason: str = Field(description="`empty`, `encrypted`, `image-only`, `not-a-document`, `no-text`, `damaged`.")
+    message: str
+
+
+class ImportUnplaced(BaseModel):
+    document: str
+    text: str = Field(description="Text that belongs to no case (before the first one), for the editor to see.")
+
+
+class ImportResult(BaseModel):
+    """What the intake made of the uploaded documents; nothing is written to the library."""
+
+    drafts: list[ImportedDraft]
+    unplaced: list[ImportUnplaced]
+    problems: list[ImportProblem] = Field(description="Files (or parts) that could not be imported, and why.")

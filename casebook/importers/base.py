@@ -45,6 +45,15 @@ class UnreadableDocument(CasebookError):
         self.reason = reason
 
 
+class NothingImported(CasebookError):
+    """No uploaded file yielded a draft; `problems` are (file name, message), one a file."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        listing = "; ".join(f"{name}: {message}" for name, message in problems) or "no case found"
+        super().__init__(f"nothing to import: {listing}")
+
+
 class Reader(Protocol):
     """One document format: recognise it by content, turn it into Markdown.
 
