@@ -18,7 +18,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from casebook.api import errors, metrics
 from casebook.api.deps import start_live_engine
 from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import editing, feedback, health, imports, insights, items, recommend, search
+from casebook.api.routes import (
+    editing,
+    feedback,
+    health,
+    imports,
+    insights,
+    items,
+    recommend,
+    search,
+    vocabulary,
+)
 from casebook.events import open_recorder
 from casebook.settings import Settings, get_settings
 
@@ -51,8 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="casebook API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.live = settings, None
     errors.install(app)
-    for router in (health.router, recommend.router, search.router, items.router, feedback.router, insights.router,
-                   editing.router, imports.router, editor_router, pages_router):
+    for router in (health.router, recommend.router, search.router, items.router, vocabulary.router, feedback.router,
+                   insights.router, editing.router, imports.router, editor_router, pages_router):
         app.include_router(router)
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the editor pages' session and gate, then the key check (before any body is read),

@@ -31,24 +31,27 @@ REQUEST_ID = "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a"
 
 RECOMMEND_RESPONSE: dict[str, Any] = {
     "request_id": REQUEST_ID,
-    "query": "房东联系不上,租户已经搬走; 客户类型:家庭客户; 产品:固定电话; 状态:欠费3个月; 事件:欠费催缴; 渠道:社区经理",
+    "query": "房东联系不上,租户已经搬走；家庭客户；固定电话；欠费3个月；欠费催缴；社区经理",
     "low_confidence": False,
-    "cases": [{**_CASE, "score": 7.1808, "why": {
-        "fields": {"segment": ["household"], "channel": ["community_manager"], "products": ["固定电话"],
-                   "events": ["欠费催缴"], "arrears_months": ["欠费"]},
-        "matched_terms": ["房东", "租户", "搬走", "欠费", "催缴", "社区经理"],
-        "matched_annotations": ["固定电话", "欠费催缴", "房东联系不上"],
+    "cases": [{**_CASE, "score": 6.9624, "why": {
+        "fields": {"segment": [{"id": "household", "label": "家庭客户"}],
+                   "channel": [{"id": "community_manager", "label": "社区经理"}],
+                   "products": [{"id": "landline", "label": "固定电话"}],
+                   "events": [{"id": "unpaid-bills", "label": "欠费催缴"}],
+                   "arrears_months": [{"id": "unpaid-bills", "label": "欠费催缴"}],
+                   "text": [{"id": "customer-unreachable", "label": "联系不上客户"}]},
+        "matched_terms": ["房东", "联系", "租户", "搬走", "欠费", "催缴", "社区经理"],
+        "matched_annotations": ["联系不上客户", "固定电话", "欠费催缴", "arrears"],
         "linked_from": [], "search_rank": 1}}],
     "theories": [{
-        "id": "theory-sincere-marketing", "type": "theory", "title": "真诚营销",
-        "title_en": "Sincere marketing: treat customers with genuine sincerity from their point of view",
-        "summary": "营销人员对客户赤诚相待，站在客户角度思考，以客户易接受的方式说服并感动客户，在保护企业利益前提下尽最大努力为客户服务。",
-        "summary_en": "Treat customers with complete sincerity, think from their side and persuade them in ways they "
-                      "accept, serving them as fully as possible while protecting the company's interests.",
-        "score": 3.1327, "path": "playbook/theories/theory-sincere-marketing.md",
-        "why": {"fields": {"events": ["欠费催缴"], "arrears_months": ["欠费"]}, "matched_terms": ["社区经理"],
-                "matched_annotations": ["欠费催缴"],
-                "linked_from": ["case-05-sincere-marketing-arrears-landlord"], "search_rank": 15}}],
+        "id": "theory-database-marketing", "type": "theory", "title": "数据库营销",
+        "title_en": "Database marketing: a customer information system used for targeted marketing",
+        "summary": "把有效客户信息建成客户信息系统（数据库），按营销标准分类筛选，有目的地向客户提供针对性的营销服务（解决方案）。",
+        "summary_en": "Building collected customer information into a customer database, filtering it by marketing "
+                      "criteria and offering each group targeted services and solutions.",
+        "score": 2.0129, "path": "playbook/theories/theory-database-marketing.md",
+        "why": {"fields": {}, "matched_terms": [], "matched_annotations": [],
+                "linked_from": ["case-05-sincere-marketing-arrears-landlord"], "search_rank": None}}],
     "scripts": [],
 }
 
@@ -61,11 +64,11 @@ SEARCH_RESPONSE: dict[str, Any] = {
         "title_en": "Retention probing questions: four ways to ask why a customer wants to leave before you respond",
         "summary": "个人服务挽留第一步“知彼解己”：先知道对方离网原因才能有效应对，挽留问话是关键。",
         "summary_en": "First step of one-to-one retention, know the reason before you respond.",
-        "score": 3.5693, "path": "playbook/scripts/script-retention-probing-questions.md",
+        "score": 3.6582, "path": "playbook/scripts/script-retention-probing-questions.md",
         "snippet": "<mark>客户</mark><mark>挽留</mark>问话是关键;",
-        "why": {"signals": {"bm25": {"rank": 1, "score": 3.8267}, "use": {"rank": 1, "score": 0.5537},
-                            "e5": {"rank": 3, "score": 0.9077}},
-                "matched_terms": ["客户", "挽留"], "matched_annotations": []}}],
+        "why": {"signals": {"bm25": {"rank": 3, "score": 3.6722}, "use": {"rank": 2, "score": 0.5537},
+                            "e5": {"rank": 2, "score": 0.9075}},
+                "matched_terms": ["客户", "挽留"], "matched_annotations": ["申请销号"]}}],
 }
 
 ITEM_PAGE: dict[str, Any] = {
@@ -94,6 +97,14 @@ ERROR: dict[str, Any] = {
     "status": 422, "error": "invalid", "message": "k (query): Input should be less than or equal to 100",
     "request_id": "6f1c0e6c9b2d4d7f8a3e2b1c0d9e8f7a",
     "details": [{"field": "k (query)", "message": "Input should be less than or equal to 100"}],
+}
+
+VOCABULARY: dict[str, Any] = {
+    "families": [{"id": "churn", "label": "销号与流失", "label_en": "Cancellation and churn"}],
+    "concepts": [{"id": "cancellation-request", "kind": "situation", "label": "申请销号",
+                  "label_en": "Customer asks to cancel",
+                  "synonyms": ["销号", "消号", "销户", "消户", "拆机", "cancel the line", "terminate"],
+                  "family": "churn", "items": 7}],
 }
 
 FEEDBACK_REQUEST: dict[str, Any] = {"request_id": REQUEST_ID, "item_id": "case-05-sincere-marketing-arrears-landlord",

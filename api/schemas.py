@@ -71,10 +71,19 @@ class RecommendRequest(BaseModel):
     limit: int = Field(default=3, ge=1, le=10, description="Most items per group.")
 
 
+class FieldMatch(BaseModel):
+    id: str | None = Field(description=(
+        "The concept matched: a concept id of `GET /v1/vocabulary` (products, events, notes, text and the "
+        "states), or the `segment` / `channel` value; null for a value the vocabulary does not know, "
+        "matched as a string."))
+    label: str = Field(description="The concept's canonical Chinese label (or the value itself when `id` is null).")
+
+
 class RecommendWhy(BaseModel):
-    fields: dict[str, list[str]] = Field(description=(
-        "Customer fields that matched the item's annotations, field name -> the values or phrases "
-        "(`arrears_months`, `tenure_months`, `arpu`, `competitor` give the state they stand for)."))
+    fields: dict[str, list[FieldMatch]] = Field(description=(
+        "Customer fields that matched the item's annotations, field name -> the concepts matched. Products, "
+        "events, notes and text are matched by concept, whatever synonym (Chinese or English) the CRM sent; "
+        "`arrears_months`, `tenure_months`, `arpu` and `competitor` give the situation they stand for."))
     matched_terms: list[str] = Field(description="Words of the situation found in the item's text.")
     matched_annotations: list[str] = Field(description="The item's situations, products or tags the text names.")
     linked_from: list[str] = Field(description="Top cases that link this theory or script.")
@@ -174,6 +183,33 @@ class ItemDetail(BaseModel):
     html: str = Field(description="The body rendered to sanitised HTML.")
     backlinks: list[str] = Field(description="Ids of the items that link this one.")
     path: str
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+class VocabularyFamily(BaseModel):
+    id: str = Field(description="Stable ASCII id of the family, e.g. `churn`.")
+    label: str = Field(description="Chinese name, e.g. 销号与流失.")
+    label_en: str = Field(description="English name.")
+
+
+class VocabularyConcept(BaseModel):
+    id: str = Field(description="Stable ASCII id; map your CRM's codes to it.")
+    kind: Literal["situation", "product", "tag"]
+    label: str = Field(description="Canonical Chinese label (what items write for a situation or product).")
+    label_en: str = Field(description="English label; for a product or brand its one English name.")
+    synonyms: list[str] = Field(description="Other ways to say it, Chinese and English; recommend understands them all.")
+    family: str | None = Field(description="Id of its family (situations); null when it has none.")
+    items: int = Field(description="How many items of the library use it.")
+
+
+class VocabularyListing(BaseModel):
+    """The library's controlled vocabulary, for building pickers and mapping a CRM's own codes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.VOCABULARY]})
+
+    families: list[VocabularyFamily] = Field(description="The families situations are grouped in.")
+    concepts: list[VocabularyConcept] = Field(description="Situations, then products, then tags, in file order.")
 
 
 # --- editing ----------------------------------------------------------------------------------

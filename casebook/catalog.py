@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from casebook.loader import Library
 from casebook.model import Item
-
-if TYPE_CHECKING:  # the engine loads FAISS; browsing must not
-    from casebook.search import Engine, Filters, SearchResponse
+from casebook.vocabulary import Concept, Family, Kind
 
 # Body headings that hold a case's commentary: the source's 点评 / 营销兵法, or a plan's 评析 / 评述.
 COMMENTARY_MARKERS: tuple[str, ...] = ("点评", "兵法", "评析", "评述")
@@ -83,17 +80,74 @@ def tag_counts(library: Library) -> list[tuple[str, int]]:
 
 
 def situation_counts(library: Library) -> list[tuple[str, int]]:
-    """Every customer situation with how many items name it, most used first."""
+    """Every customer situation phrase with how many items name it, most used first."""
     counts = Counter(s for item in library.items for s in item.situations)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# The front-matter field that holds each kind of concept.
+KIND_FIELDS: dict[Kind, str] = {"situation": "situations", "product": "products", "tag": "tags"}
+
+
+def concepts_of(library: Library, item: Item, kind: Kind) -> list[Concept]:
+    """The concepts an item's situations, products or tags name (a synonym counts as its concept)."""
+    found = (library.vocabulary.lookup(term, kind) for term in getattr(item, KIND_FIELDS[kind]))
+    return list({c.id: c for c in found if c is not None}.values())
+
+
+def concept_usage(library: Library) -> Counter[tuple[Kind, str]]:
+    """How many items name each concept, keyed by (kind, id)."""
+    return Counter((kind, c.id) for item in library.items for kind in KIND_FIELDS
+                   for c in concepts_of(library, item, kind))
+
+
+@dataclass
+class FamilyGroup:
+    """The situations of one family that items name, most used first; `family` None: the phrases
+    no concept of the vocabulary covers (all of them in a library without a vocabulary)."""
+
+    family: Family | None
+    concepts: list[tuple[Concept, int]] = field(default_factory=list)
+    phrases: list[tuple[str, int]] = field(default_factory=list)
+
+
+def situation_groups(library: Library) -> list[FamilyGroup]:
+    """Situations for browsing: the vocabulary's families in file order, each with its concepts
+    that items name and their counts, then a last group for phrases outside the vocabulary."""
+    vocabulary = library.vocabulary
+    usage = concept_usage(library)
+    groups = [FamilyGroup(family) for family in vocabulary.families]
+    by_family = {group.family.id: group for group in groups}
+    for concept in vocabulary.of_kind("situation"):
+        count = usage[("situation", concept.id)]
+        group = by_family.get(concept.family or "")
+        if count and group is not None:
+            group.concepts.append((concept, count))
+    unknown = Counter(s for item in library.items for s in set(item.situations)
+                      if vocabulary.lookup(s, "situation") is None)
+    other = FamilyGroup(None, phrases=sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+    for group in groups:
+        group.concepts.sort(key=lambda pair: -pair[1])  # stable: file order among equals
+    return [group for group in [*groups, other] if group.concepts or group.phrases]
 
 
 def with_tag(library: Library, tag: str) -> list[Item]:
     return [item for item in library.items if tag in item.tags]
 
 
-def with_situation(library: Library, situation: str) -> list[Item]:
-    return [item for item in library.items if situation in item.situations]
+def situation_named(library: Library, key: str) -> Concept | None:
+    """The situation concept a browse key stands for: its id, or any way of saying it."""
+    return library.vocabulary.concept(key, "situation") or library.vocabulary.lookup(key, "situation")
+
+
+def with_situation(library: Library, key: str) -> list[Item]:
+    """Items for a situation: those naming the concept `key` stands for in any of its words, or,
+    when no concept does, those naming the phrase `key` itself."""
+    concept = situation_named(library, key)
+    if concept is None:
+        return [item for item in library.items if key in item.situations]
+    return [item for item in library.items
+            if any(c.id == concept.id for c in concepts_of(library, item, "situation"))]
 
 
 def commentary(item: Item) -> list[tuple[str, str]]:
@@ -134,21 +188,3 @@ def discussion_prompts(item: Item, limit: int = 5) -> list[str]:
         for n, sentence in enumerate(_sentences(text)[:3]):
             prompts.append(f"{heading}：“{sentence}” {questions[n % len(questions)]}")
     return prompts[:limit]
-
-
-def search_citing(engine: Engine, query: str, k: int, filters: Filters,
-                  theory: str | None) -> SearchResponse:
-    """A search restricted to a theory and the items that cite it (none: a plain search)."""
-    if not theory:
-        return engine.search(query, k=k, filters=filters)
-    from casebook.search.engine import MAX_K
-
-    response = engine.search(query, k=MAX_K, filters=filters)
-    library = engine.library
-
-    def cites(hit_id: str) -> bool:
-        item = library.get(hit_id)
-        return hit_id == theory or (item is not None and theory in item.theories)
-
-    response.results = [hit for hit in response.results if cites(hit.id)][:k]
-    return response

@@ -61,11 +61,24 @@ def open_engine(library: Path | None, quiet: bool = False):
 
 
 @app.command()
-def lint(library: LibraryOpt = None) -> None:
-    """Check every item file; print each problem as `path:line: message`."""
+def lint(
+    library: LibraryOpt = None,
+    fix: Annotated[bool, typer.Option("--fix", help=(
+        "First rewrite synonyms in situations, products and tags to their canonical terms "
+        "(only those entries change) and print each change."))] = False,
+) -> None:
+    """Check every item file and the vocabulary; print each problem as `path:line: message`."""
+    from casebook.lint import fix as run_fix
     from casebook.lint import lint as run_lint
 
     root = settings_for(library).library
+    if fix:
+        changes, refused = run_fix(root)
+        for change in changes:
+            typer.echo(f"fixed {change}")
+        for problem in refused:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(changes)} entr{'y' if len(changes) == 1 else 'ies'} fixed", err=True)
     problems = run_lint(root)
     for problem in problems:
         typer.echo(str(problem))
@@ -165,6 +178,35 @@ def schema() -> None:
 
 
 @app.command()
+def vocabulary(
+    library: LibraryOpt = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only concepts of this kind: situation, product or tag.")] = None,
+    as_json: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/VOCABULARY.md (families, "
+                                                              "situations, products glossary, tags).")] = False,
+) -> None:
+    """The controlled vocabulary: concepts with ids, labels, synonyms, families and how many items use each."""
+    from casebook.vocabulary import KINDS, load_vocabulary
+    from casebook.vocabulary_doc import listing, table
+    from casebook.vocabulary_doc import markdown as vocabulary_markdown
+
+    if kind is not None and kind not in KINDS:
+        fail(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}", 2)
+    root = settings_for(library).library
+    vocab = load_vocabulary(root)
+    if not vocab.exists:
+        fail(vocab.problems[0].message)
+    if vocab.problems:
+        typer.echo(f"warning: the vocabulary file has {len(vocab.problems)} problem(s); run `casebook lint`",
+                   err=True)
+    if markdown:
+        typer.echo(vocabulary_markdown(vocab), nl=False)
+        return
+    data = listing(open_library(library), kind)  # type: ignore[arg-type]
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=1) if as_json else table(data))
+
+
+@app.command()
 def index(
     library: LibraryOpt = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
@@ -211,7 +253,9 @@ def search(
     type_: TypeOpt = None,
     segment: Annotated[Optional[list[str]], typer.Option(help="Only items for this customer segment.")] = None,
     channel: Annotated[Optional[list[str]], typer.Option(help="Only items for this channel/role.")] = None,
-    tag: Annotated[Optional[list[str]], typer.Option(help="Only items with this tag.")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option(help="Only items with this tag (a tag concept id).")] = None,
+    situation: Annotated[Optional[list[str]], typer.Option(
+        help="Only items for this customer situation (a situation concept id, e.g. cancellation-request).")] = None,
     queries: Annotated[Optional[Path], typer.Option(help="File of queries (one a line, or JSONL); prints JSON lines.")] = None,
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
@@ -225,7 +269,8 @@ def search(
     if (query is None) == (queries is None):
         fail("give a QUERY or --queries FILE", 2)
     engine = open_engine(library)
-    filters = Filters(types=type_ or [], segments=segment or [], channels=channel or [], tags=tag or [])
+    filters = Filters(types=type_ or [], segments=segment or [], channels=channel or [], tags=tag or [],
+                      situations=situation or [])
     if queries is not None:
         for row in read_queries(queries):
             typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))

@@ -75,12 +75,17 @@ def etag_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Keys a library file carries only when they say something (`also_from: []` is in no file).
+WRITTEN_WHEN_SET = frozenset({"also_from"})
+
+
 def compose(front_matter: Mapping[str, Any], body: str) -> str:
     """The file text of an item: YAML front matter (schema order, unset optional keys left out)
     and the Markdown body, in the layout every library file has."""
     order = list(FrontMatter.model_fields)
     keys = sorted(front_matter, key=lambda k: order.index(k) if k in order else len(order))
-    front = {k: front_matter[k] for k in keys if front_matter[k] is not None}
+    front = {k: front_matter[k] for k in keys
+             if front_matter[k] is not None and not (k in WRITTEN_WHEN_SET and not front_matter[k])}
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{head}---\n{body.strip(chr(10))}\n"
 

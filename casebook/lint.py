@@ -8,8 +8,11 @@ from casebook.chrome import BROKEN_CHARS_RE, find_chrome
 from casebook.loader import Library, Problem, duplicate_ids, key_line, read_library
 from casebook.model import TYPE_FOLDERS, Item
 from casebook.personal_numbers import MASKED_EXAMPLE, personal_numbers
+from casebook.vocabulary_lint import Fix, check_terms, fix_file
 
 _PLACEHOLDER = "TODO"
+# A case whose source breaks off says so twice, in step: this tag and an editor's section.
+STUB_TAG, STUB_HEADING = "incomplete", "## 编者按：原文残缺"
 
 
 def front_and_offset(text: str) -> tuple[str, int]:
@@ -70,13 +73,48 @@ def check_item(library: Library, item: Item, text: str | None = None) -> list[Pr
             report_body(number, "broken characters (e.g. U+FFFD) in the body")
         if personal_numbers(line):
             report_body(number, f"a phone or ID number in the body; mask it ({MASKED_EXAMPLE})")
+    problems += _stub_marks(item, front, body_line)
+    if len(library.vocabulary):  # an unreadable vocabulary is one problem, not one per term
+        problems += check_terms(library.vocabulary, item.path, text)
+        for key in ("title_en", "summary_en"):
+            for name, product in library.vocabulary.misnamed_products(getattr(item, key)):
+                report(key, f"{key}: {name} is another English name of {product.label} ({product.id}): "
+                            f"write {product.label_en}")
     return problems
 
 
+def _stub_marks(item: Item, front: str, body_line: int) -> list[Problem]:
+    """A cut-off source is marked both ways or not at all: the `incomplete` tag and the section."""
+    heading = next((n for n, line in enumerate(item.body.splitlines(), start=body_line)
+                    if line.startswith(STUB_HEADING)), None)
+    if STUB_TAG in item.tags and heading is None:
+        return [Problem(item.path, key_line(front, "tags"), f"tags: {STUB_TAG!r} needs a `{STUB_HEADING}` "
+                        "section at the end of the body saying where the source breaks off")]
+    if STUB_TAG not in item.tags and heading is not None:
+        return [Problem(item.path, heading, f"`{STUB_HEADING}` marks a cut-off source: add the tag {STUB_TAG!r}")]
+    return []
+
+
 def lint(root: Path) -> list[Problem]:
-    """Every problem in the library at `root`, in file order."""
+    """Every problem in the library at `root`, in file order (the vocabulary file's too)."""
     library = read_library(root)
-    problems = list(library.problems) + duplicate_ids(library)
+    problems = list(library.problems) + duplicate_ids(library) + library.vocabulary.problems
     for item in library.items:
         problems.extend(check_item(library, item))
     return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def fix(root: Path) -> tuple[list[Fix], list[Problem]]:
+    """Rewrite synonyms in items' situations, products and tags to canonical terms, file by file:
+    the changes made, and the files that could not be fixed safely (left as they were)."""
+    library = read_library(root)
+    changes: list[Fix] = []
+    refused: list[Problem] = []
+    if not len(library.vocabulary):
+        return changes, refused
+    for item in library.items:
+        try:
+            changes += fix_file(library.vocabulary, root, item.path)
+        except (ValueError, FileExistsError) as exc:
+            refused.append(Problem(item.path, 1, f"not fixed: {exc}"))
+    return changes, refused

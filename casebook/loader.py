@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import frontmatter
 import yaml
@@ -13,6 +15,9 @@ from pydantic import ValidationError
 
 from casebook.errors import LibraryError
 from casebook.model import TYPE_FOLDERS, Item
+
+if TYPE_CHECKING:
+    from casebook.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,14 @@ class Library:
     def linking_to(self, item_id: str) -> list[Item]:
         """Items whose `theories` or `scripts` name `item_id` (backlinks)."""
         return [i for i in self.items if item_id in i.theories or item_id in i.scripts]
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The library's controlled vocabulary (`playbook/vocabulary.yaml`), read once; empty when
+        the library has none, and its file's problems in `.problems` (never raised)."""
+        from casebook.vocabulary import load_vocabulary
+
+        return load_vocabulary(self.root)
 
 
 def item_files(root: Path) -> list[Path]:

@@ -99,17 +99,22 @@ class FrontMatter(BaseModel):
     title_en: str = Field(min_length=1, description="English title.")
     summary: str = Field(min_length=1, description="One-line Chinese summary.")
     summary_en: str = Field(min_length=1, description="One-line English summary.")
-    source: Source = Field(description="Source document and section.")
+    source: Source = Field(description="Source document and section (the one its main text comes from).")
+    also_from: list[Source] = Field(default_factory=list, description=(
+        "Other documents part of its text comes from, when it joins passages of two sources."))
     situations: list[str] = Field(default_factory=list, description=(
-        "Customer situations it applies to, short Chinese phrases (欠费催缴, 申请销号, 长途话费下降)."))
+        "Customer situations it applies to: canonical Chinese labels of situation concepts in "
+        "`playbook/vocabulary.yaml` (欠费催缴, 申请销号); see docs/VOCABULARY.md."))
     segments: list[Segment] = Field(default_factory=list, description=(
         "Customer segments: " + ", ".join(s.value for s in Segment) + "."))
     channels: list[Channel] = Field(default_factory=list, description=(
         "Channel / role of the actor: " + ", ".join(c.value for c in Channel) + "."))
-    products: list[str] = Field(default_factory=list, description="Products and programmes named (合家欢, e8, ADSL).")
+    products: list[str] = Field(default_factory=list, description=(
+        "Products and programmes named: canonical labels of product concepts in the vocabulary (合家欢, e8, ADSL)."))
     outcome: Outcome | None = Field(default=None, description=(
         "Cases only: " + ", ".join(o.value for o in Outcome) + "."))
-    tags: list[str] = Field(default_factory=list, description="Lower-case English keywords (`arrears`, `retention`).")
+    tags: list[str] = Field(default_factory=list, description=(
+        "Ids of tag concepts in the vocabulary, lower-case English words (`arrears`, `retention`)."))
     theories: list[str] = Field(default_factory=list, description=(
         "Cases and scripts: ids of the theories it illustrates or applies."))
     scripts: list[str] = Field(default_factory=list, description="Cases: ids of scripts that fit it.")

@@ -40,7 +40,7 @@ def main(path: Path) -> None:
     rows = [r for r in read_queries(path) if r.get("kind") != "ood"]
     data = []
     for row in rows:
-        signals, _, _ = engine.signals(row["query"])
+        signals, _ = engine.signals(row["query"])
         data.append((row, signals, relevant_rows(engine, row["relevant_if_contains"])))
     grid = [0.0, 0.1, 0.2, 0.3, 0.45, 0.6]
     results = []

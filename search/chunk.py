@@ -9,6 +9,9 @@ from casebook.model import Item
 
 MAX_CHARS = 320  # about one encoder window of Chinese text (e5-small reads 512 tokens)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+# Markdown at the start of a line: headings, quotes, bullets. Only the markup: a line that starts
+# with the source's own numbers (2004年, 8—2理论, 1、) keeps them.
+_LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+)+", re.M)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def passages(item: Item, limit: int = MAX_CHARS) -> list[Passage]:
     for heading, text in item.sections.items():
         prefix = item.title + (f" · {heading}" if heading else "")
         for para in re.split(r"\n\s*\n", text):
-            flat = re.sub(r"\s+", " ", re.sub(r"^[#>*\-\d.\s|]+", "", para, flags=re.M)).strip()
+            flat = re.sub(r"\s+", " ", _LINE_MARKUP.sub("", para)).strip()
             for piece in _pieces(flat, limit) if flat else []:
                 out.append(Passage(item.id, f"{prefix}\n{piece.strip()}"))
     return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
 
@@ -13,35 +15,80 @@ from casebook.loader import Library
 from casebook.model import Item
 from casebook.search import artifact, store
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
+from casebook.search.concepts import (
+    ConceptKey,
+    ItemConcepts,
+    ValueMatcher,
+    canonical_terms,
+    chinese_terms,
+    key,
+    named_in,
+    resolve,
+)
+from casebook.search.duplicates import choose
 from casebook.search.embed import Encoder, encoders_for
 from casebook.search.fusion import fuse
 from casebook.search.hits import Hit, SearchResponse, Why
-from casebook.search.snippet import best_snippet, matched_terms
+from casebook.search.snippet import (
+    ItemPassages,
+    matched_terms,
+    ranked_passages,
+    render,
+    snippet_words,
+    words_pattern,
+)
 from casebook.search.tokenize import has_chinese
 from casebook.settings import Settings
+from casebook.vocabulary import Concept
 
 # Fusion weights, tuned on ../shared/eval/dev.jsonl and checked on an outside corpus (README).
-WEIGHTS = {"bm25": 0.25, "use": 0.15, "e5": 0.60, "annotations": 0.05}
+WEIGHTS = {"bm25": 0.25, "use": 0.15, "e5": 0.60, "annotations": 0.2}
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
 DENSE_DEPTH = 256
 MODES = ("hybrid", "bm25", "dense")  # passages fetched per encoder before aggregating to items
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+EXTRA_ROWS = 5  # results looked at beyond k, to fill the places of results that repeat a passage
+PREPARED_ITEMS = 4096  # items whose passages are kept prepared for snippets and the duplicate check
 
 
 @dataclass
 class Filters:
-    """Restrict results by type and annotations; empty means no restriction."""
+    """Restrict results by type and annotations; empty means no restriction.
+
+    `situations` and `tags` are concept ids (or any term of a concept) when the library has a
+    vocabulary; the engine resolves them (`Engine.allowed`). `allows` compares them as strings.
+    """
 
     types: list[str] = field(default_factory=list)
     segments: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    situations: list[str] = field(default_factory=list)
 
-    def allows(self, item: Item) -> bool:
+    def allows(self, item: Item, concepts: bool = False) -> bool:
+        """True when the item passes; with `concepts`, tags and situations are left to the engine."""
         return ((not self.types or item.type in self.types)
                 and (not self.segments or bool(set(self.segments) & set(item.segments)))
                 and (not self.channels or bool(set(self.channels) & set(item.channels)))
-                and (not self.tags or bool(set(self.tags) & set(item.tags))))
+                and (concepts or not self.tags or bool(set(self.tags) & set(item.tags)))
+                and (concepts or not self.situations or bool(set(self.situations) & set(item.situations))))
+
+
+@dataclass
+class ParsedQuery:
+    """A query as the signals see it: its tokens, the concepts it names and what they add."""
+
+    text: str
+    tokens: list[str]  # the query's own tokens
+    concepts: list[Concept]  # vocabulary concepts the query names, by any synonym
+    added: list[str]  # tokens of the concepts' canonical labels that the query lacks (BM25, snippets)
+    phrases: list[str]  # annotation phrases outside the vocabulary that the query names
+    best_passage: dict[int, int] = field(default_factory=dict)  # item row -> passage the encoder liked
+
+    @property
+    def words(self) -> list[str]:
+        return self.tokens + self.added
 
 
 class QueryCache:
@@ -93,11 +140,17 @@ class Engine:
         self.passage_rows = np.array([self.row_of[i] for i in index.passage_items], dtype=np.int64)
         self.passages = passage_texts or {
             item.id: [p.text for p in passages(item)[ANNOTATION_PASSAGES:]] for item in items}
+        self.first_passage = self._first_passages(index.passage_items)
         self.tokenizer = index.tokenizer
         self.cache = cache or QueryCache(settings.query_cache_size)
         self.version = index.version  # the index folder it was loaded from
+        self.vocabulary = self.library.vocabulary
+        self.concepts = ItemConcepts(self.vocabulary, items)
+        self.values = ValueMatcher(self.vocabulary)
         self.phrases = self._phrase_index(items)
         self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
+        self._lock = Lock()
+        self._prepared: OrderedDict[str, ItemPassages] = OrderedDict()
 
     @classmethod
     def open(cls, settings: Settings, progress: bool = False, build: bool = True,
@@ -126,56 +179,92 @@ class Engine:
         return engine
 
     def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
-        """Each annotation phrase (situation, product, tag) -> its tokens and the rows that carry it."""
+        """Each annotation phrase no concept covers -> its tokens and the rows that carry it."""
         rows: dict[str, list[int]] = {}
         for row, item in enumerate(items):
-            for phrase in annotation_phrases(item):
+            for phrase in self.concepts.unmapped_phrases(item):
                 rows.setdefault(phrase, []).append(row)
         return {p: (frozenset(self.tokenizer(p)), np.array(r)) for p, r in rows.items()}
 
+    def _first_passages(self, passage_items: list[str]) -> np.ndarray:
+        """Index row of each item's first body passage (after its annotation passages)."""
+        first = np.full(len(self.items), -1, dtype=np.int64)
+        for position in range(len(passage_items) - 1, -1, -1):
+            first[self.passage_rows[position]] = position
+        return first + ANNOTATION_PASSAGES
+
     # --- signals -------------------------------------------------------------------------
 
-    def _dense(self, name: str, query: str) -> np.ndarray:
-        """Best passage cosine of each item for one encoder (items not reached take the floor)."""
+    def _dense(self, name: str, query: str, best_passage: dict[int, int] | None = None) -> np.ndarray:
+        """Best passage cosine of each item for one encoder (items not reached take the floor).
+
+        With `best_passage`, also records which body passage of each reached item scored best.
+        """
         vector = self.cache.get(self.encoders[name], query)
         scores, rows = self.vectors[name].search(vector, DENSE_DEPTH)
         out = np.full(len(self.items), float(scores.min()) if len(scores) else 0.0)
         best = np.full(len(self.items), -np.inf)
-        np.maximum.at(best, self.passage_rows[rows], scores)
+        item_rows = self.passage_rows[rows]
+        np.maximum.at(best, item_rows, scores)
         reached = best > -np.inf
         out[reached] = best[reached]
+        if best_passage is not None:
+            for row, passage in zip(item_rows.tolist(), rows.tolist()):  # best first: FAISS sorts
+                local = passage - int(self.first_passage[row])
+                if local >= 0:
+                    best_passage.setdefault(row, local)
         return out
 
+    def parse(self, query: str) -> ParsedQuery:
+        """The query's tokens, the concepts it names (any synonym, Chinese or English), and the
+        tokens of the canonical labels of the concepts its non-Chinese words name.
+
+        Only those are added to BM25: English words need Chinese ones to match Chinese text, while
+        a Chinese synonym's concept is matched through the annotations (adding its label to BM25
+        as well cost a dev query its first place: 单位统一套餐 named the product 优惠套餐).
+        """
+        tokens = self.tokenizer(query)
+        concepts = named_in(self.vocabulary, query)
+        have = set(tokens)
+        foreign = named_in(self.vocabulary, _CJK_RUN.sub(" | ", query)) if concepts else []
+        added = [t for t in dict.fromkeys(self.tokenizer(" ".join(canonical_terms(foreign)))) if t not in have]
+        return ParsedQuery(query, tokens, concepts, added, self.matched_phrases(query, have))
+
     def matched_phrases(self, query: str, tokens: set[str]) -> list[str]:
-        """Annotation phrases the query names, whole or by all of their words."""
+        """Annotation phrases outside the vocabulary that the query names, whole or by all their words."""
         return [p for p, (words, _) in self.phrases.items() if p in query or (words and words <= tokens)]
 
-    def _annotations(self, matched: list[str]) -> np.ndarray:
-        """How many of the matched annotation phrases each item carries."""
+    def _annotations(self, parsed: ParsedQuery) -> np.ndarray:
+        """How many of the concepts (and outside-vocabulary phrases) the query names each item carries."""
         counts = np.zeros(len(self.items))
-        for phrase in matched:
+        for concept in parsed.concepts:
+            rows = self.concepts.rows.get(key(concept))
+            if rows is not None:
+                counts[rows] += 1
+        for phrase in parsed.phrases:
             counts[self.phrases[phrase][1]] += 1
         return counts
 
-    def signals(self, query: str, mode: str = "hybrid") -> tuple[dict[str, np.ndarray], list[str], list[str]]:
-        """Every signal's score for every item, the query tokens, and the annotation phrases matched.
+    def signals(self, query: str, mode: str = "hybrid") -> tuple[dict[str, np.ndarray], ParsedQuery]:
+        """Every signal's score for every item, and the parsed query.
 
         `mode` is `hybrid` (all signals), `bm25` (lexical only) or `dense` (encoders only).
         """
         if mode not in MODES:
             raise BadQuery(f"mode must be one of {', '.join(MODES)}")
-        tokens = self.tokenizer(query)
+        parsed = self.parse(query)
         signals: dict[str, np.ndarray] = {}
-        # BM25 over Chinese text is close to useless for queries with no Chinese (FINDINGS.md).
-        if mode == "bm25" or (mode == "hybrid" and has_chinese(query)):
-            signals["bm25"] = self.bm25.scores(tokens)
+        # An English query's own words match the items' English titles, summaries and tags, and
+        # the Chinese labels of the concepts it names match their Chinese text and annotations.
+        if mode in ("bm25", "hybrid"):
+            signals["bm25"] = self.bm25.scores(parsed.words)
         if mode != "bm25":
+            snippet_encoder = next(reversed(self.encoders), None)  # the strongest is listed last (e5)
             for name in self.encoders:
-                signals[name] = self._dense(name, query)
-        matched = self.matched_phrases(query, set(tokens))
+                signals[name] = self._dense(name, query, parsed.best_passage if name == snippet_encoder else None)
         if mode == "hybrid":
-            signals["annotations"] = self._annotations(matched)
-        return signals, tokens, matched
+            signals["annotations"] = self._annotations(parsed)
+        return signals, parsed
 
     # --- ranking -------------------------------------------------------------------------
 
@@ -189,51 +278,91 @@ class Engine:
             raise BadQuery(f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
         if not 1 <= k <= MAX_K:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
-        signals, tokens, matched = self.signals(query, mode)
+        allowed = self.allowed(filters or Filters())
+        signals, parsed = self.signals(query, mode)
         fused = fuse(signals, WEIGHTS)
         boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
         if boost is not None:
             fused = fused + boost
-        return SearchResponse(query=query, low_confidence=self.low_confidence(signals),
-                              results=self._hits(fused, signals, tokens, matched, k, filters or Filters(), snippets))
+        return SearchResponse(query=query, low_confidence=self.low_confidence(signals, chinese=has_chinese(query)),
+                              results=self._hits(fused, signals, parsed, k, allowed, snippets))
 
-    def low_confidence(self, signals: dict[str, np.ndarray]) -> bool:
-        """True when no item is close enough to the query to be worth showing."""
+    def allowed(self, filters: Filters) -> Callable[[int], bool]:
+        """The filters as a test of an item row; tag and situation filters by concept when the
+        library has a vocabulary (an unknown concept is a BadQuery naming the closest ones)."""
+        if not len(self.vocabulary):
+            return lambda row: filters.allows(self.items[row])
+        wanted: list[set[ConceptKey]] = [
+            {key(c) for c in resolve(self.vocabulary, values, kind)}
+            for kind, values in (("tag", filters.tags), ("situation", filters.situations)) if values]
+
+        def test(row: int) -> bool:
+            carried = self.concepts.of_row[row]
+            return filters.allows(self.items[row], concepts=True) and all(w & carried.keys() for w in wanted)
+        return test
+
+    def low_confidence(self, signals: dict[str, np.ndarray], chinese: bool = True) -> bool:
+        """True when no item is close enough to the query to be worth showing.
+
+        BM25 counts only for a query with Chinese: its threshold was measured on those.
+        """
         from casebook.search.confidence import is_low
 
-        return is_low({name: float(values.max()) for name, values in signals.items() if len(values)})
+        return is_low({name: float(values.max()) for name, values in signals.items()
+                       if len(values) and (chinese or name != "bm25")})
 
-    def _hits(self, fused: np.ndarray, signals: dict[str, np.ndarray], tokens: list[str],
-              matched: list[str], k: int, filters: Filters, snippets: bool = True) -> list[Hit]:
-        hits = []
-        for row in top_rows(fused, filters, self.items, k):
-            item = self.items[row]
-            mine = set(annotation_phrases(item))
-            why = Why(
-                signals={name: {"rank": int((values > values[row]).sum()) + 1,
-                                "score": round(float(values[row]), 4)}
-                         for name, values in signals.items() if name != "annotations"},
-                matched_terms=matched_terms(tokens, item),
-                matched_annotations=[p for p in matched if p in mine],
-            )
-            hits.append(Hit(id=item.id, type=item.type, title=item.title, title_en=item.title_en,
-                            summary=item.summary, summary_en=item.summary_en, score=round(float(fused[row]), 4),
-                            path=item.path, why=why,
-                            snippet=best_snippet(self.passages[item.id], tokens) if snippets else ""))
-        return hits
+    def _hits(self, fused: np.ndarray, signals: dict[str, np.ndarray], parsed: ParsedQuery, k: int,
+              allowed: Callable[[int], bool], snippets: bool = True) -> list[Hit]:
+        rows = top_rows(fused, allowed, k + EXTRA_ROWS if snippets else k)
+        if not snippets:
+            return [self._hit(row, fused, signals, parsed, "") for row in rows]
+        # Each result shows its best passage that no better result shows (duplicates.py); results
+        # with nothing new to show go below those that have.
+        words = snippet_words(parsed.words + chinese_terms(parsed.concepts))
+        pattern = words_pattern(words)
+        views = [self._item_passages(self.items[row].id) for row in rows]
+        choices = choose(len(rows), lambda n: ranked_passages(views[n], pattern, parsed.best_passage.get(rows[n])),
+                         lambda n: views[n].shingles, wanted=k)
+        ranked = [n for n, c in enumerate(choices) if c.new] + [n for n, c in enumerate(choices) if not c.new]
+        return [self._hit(rows[n], fused, signals, parsed,
+                          render(views[n].texts[choices[n].passage], words) if choices[n].passage is not None else "")
+                for n in ranked[:k]]
+
+    def _hit(self, row: int, fused: np.ndarray, signals: dict[str, np.ndarray], parsed: ParsedQuery,
+             snippet: str) -> Hit:
+        item = self.items[row]
+        carried = self.concepts.of_row[row]
+        mine = set(self.concepts.unmapped_phrases(item)) if parsed.phrases else set()
+        why = Why(
+            signals={name: {"rank": int((values > values[row]).sum()) + 1, "score": round(float(values[row]), 4)}
+                     for name, values in signals.items() if name != "annotations"},
+            matched_terms=matched_terms(parsed.words, item),
+            matched_annotations=list(dict.fromkeys(
+                [carried[key(c)] for c in parsed.concepts if key(c) in carried]
+                + [p for p in parsed.phrases if p in mine])),
+        )
+        return Hit(id=item.id, type=item.type, title=item.title, title_en=item.title_en, summary=item.summary,
+                   summary_en=item.summary_en, score=round(float(fused[row]), 4), path=item.path, why=why,
+                   snippet=snippet)
+
+    def _item_passages(self, item_id: str) -> ItemPassages:
+        """An item's passages prepared for snippets, kept for the items most recently shown (bounded)."""
+        with self._lock:
+            found = self._prepared.get(item_id)
+            if found is None:
+                found = self._prepared[item_id] = ItemPassages(self.passages[item_id])
+                while len(self._prepared) > PREPARED_ITEMS:
+                    self._prepared.popitem(last=False)
+            return found
 
 
-def annotation_phrases(item: Item) -> list[str]:
-    return item.situations + item.products + item.tag_words
-
-
-def top_rows(scores: np.ndarray, filters: Filters, items: list[Item], k: int) -> list[int]:
+def top_rows(scores: np.ndarray, allowed: Callable[[int], bool], k: int) -> list[int]:
     """The k best rows that pass the filters; partial sorting keeps this cheap for large libraries."""
     depth = k
     while True:
         depth = min(len(scores), max(depth * 4, 64))
         head = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
         head = head[np.argsort(-scores[head], kind="stable")]
-        picked = [int(r) for r in head if filters.allows(items[r])][:k]
+        picked = [int(r) for r in head if allowed(int(r))][:k]
         if len(picked) == k or depth == len(scores):
             return picked

@@ -1,4 +1,9 @@
-"""Retrieval quality on a JSONL query set: hit@1, hit@3, MRR@10 overall and per kind, OOD flagging."""
+"""Retrieval quality on a JSONL query set: hit@1, hit@3, MRR@10 overall and per kind, OOD flagging.
+
+A row is a search query (`{"query": ...}`, judged on the search results) or a CRM record
+(`{"customer": {...}}`, judged on what recommend returns: with `expect_type: case` the rank among
+the cases, with `any` the best rank in any group).
+"""
 
 from __future__ import annotations
 
@@ -37,17 +42,36 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def judge(engine: Engine, row: dict[str, Any], k: int = 10) -> QueryResult:
-    response = engine.search(row["query"], k=k)
-    wanted = row.get("relevant_if_contains") or []
-    rank = None
-    for position, hit in enumerate(response.results, start=1):
-        text = (engine.library.root / hit.path).read_text(encoding="utf-8")
+def _first_relevant(engine: Engine, paths: list[str], wanted: list[str]) -> int | None:
+    """1-based rank of the first item whose file holds one of the `wanted` strings."""
+    for position, path in enumerate(paths, start=1):
+        text = (engine.library.root / path).read_text(encoding="utf-8")
         if any(s in text for s in wanted):
-            rank = position
-            break
+            return position
+    return None
+
+
+def judge(engine: Engine, row: dict[str, Any], k: int = 10) -> QueryResult:
+    if "customer" in row:
+        return judge_recommendation(engine, row, k)
+    response = engine.search(row["query"], k=k)
+    rank = _first_relevant(engine, [h.path for h in response.results], row.get("relevant_if_contains") or [])
     return QueryResult(row["id"], row.get("kind", "all"), rank, response.low_confidence,
                        [h.id for h in response.results[:3]])
+
+
+def judge_recommendation(engine: Engine, row: dict[str, Any], k: int = 10) -> QueryResult:
+    """A CRM record judged on recommend: the relevant case's rank, or (`any`) the best in any group."""
+    from casebook.search.recommend import CustomerSituation, recommend
+
+    situation = CustomerSituation.model_validate({**row["customer"], "text": row.get("text", "")})
+    result = recommend(engine, situation, cases=k, theories=k, scripts=k)
+    groups = [result.cases] if row.get("expect_type", "case") == "case" else [
+        result.cases, result.theories, result.scripts]
+    wanted = row.get("relevant_if_contains") or []
+    ranks = [r for r in (_first_relevant(engine, [i.path for i in g], wanted) for g in groups) if r]
+    return QueryResult(row["id"], row.get("kind", "recommend"), min(ranks, default=None), result.low_confidence,
+                       [g[0].id for g in groups if g])
 
 
 def metrics(results: list[QueryResult]) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 A situation is free text and/or structured CRM fields. The fields become a labelled Chinese query
 (`客户类型:家庭客户; 状态:欠费3个月; 事件:申请销号`) for the search engine, and annotation matches
-(segment -> item.segments, channel -> item.channels, products -> item.products, events and the
-states derived from ARPU, tenure, arrears and competitor -> item.situations) that add to the
-search score. Theories linked from the top cases rank up, and so do scripts linked from them or
+that add to the search score: segment -> item.segments, channel -> item.channels, and by concept
+of the vocabulary (situation.py): products -> the item's products, events, the states derived
+from ARPU, tenure, arrears and competitor, and the concepts the notes and text name -> the item's
+situations. Theories linked from the top cases rank up, and so do scripts linked from them or
 sharing their theories. One search serves the three groups; the engine caches the query vectors,
 so a repeated situation is not encoded twice.
 """
@@ -16,11 +17,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from casebook.errors import BadQuery
-from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Channel, Item, Segment
+from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Item
+from casebook.search.concepts import key
 from casebook.search.engine import Engine
+from casebook.search.situation import FREE_TEXT, CustomerSituation, FieldMatch, Wanted, wanted
 
 DEPTH = 25  # items the one search returns; theories and scripts linked from the top cases are added
 LINKING_CASES = (1.0, 0.5, 0.25)  # weight of the 1st, 2nd and 3rd case when their links boost others
@@ -30,80 +31,22 @@ WEIGHTS = {
     "channel": 0.15,  # ... for the role that will act
     "products": 0.4,  # per product both name (at most MAX_MATCHES)
     "events": 0.5,  # per event that is one of the item's situations (at most MAX_MATCHES)
+    "notes": 0.25,  # per concept the notes name that the item carries (at most MAX_MATCHES)
+    "text": 0.25,  # ... the free text
     "state": 0.2,  # per state derived from arrears, tenure, ARPU or competitor that is one
     "linked": 2.0,  # a theory or script the top case links (times LINKING_CASES)
     "shared_theory": 0.5,  # a script applying a theory the top case illustrates (times LINKING_CASES)
 }
 MAX_MATCHES = 3
-HIGH_ARPU = 150.0  # yuan a month; from here on a high-value customer (高价值客户)
-LONG_TENURE = 24  # months; from here on an old customer (老客户)
-NEW_TENURE = 6  # months; below it a new customer (新客户)
 # Words too common in situations to say that two situations are alike.
 GENERIC = frozenset({"客户", "用户", "业务", "问题", "需求", "营销", "服务", "申请", "管理", "发展"})
-
-
-class CustomerSituation(BaseModel):
-    """What the CRM knows about one customer; every field is optional, but not all can be empty."""
-
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
-
-    text: str = ""
-    segment: Segment | None = None
-    products: list[str] = Field(default_factory=list)
-    arpu: float | None = Field(default=None, ge=0)
-    tenure_months: int | None = Field(default=None, ge=0)
-    arrears_months: int | None = Field(default=None, ge=0)
-    events: list[str] = Field(default_factory=list)
-    competitor: str | None = None
-    channel: Channel | None = None
-    notes: str = ""
-
-    def states(self) -> dict[str, str]:
-        """Field name -> the situation phrase its value stands for (欠费, 老客户, 高价值客户, 竞争对手)."""
-        out = {}
-        if self.arrears_months:
-            out["arrears_months"] = "欠费"
-        if self.tenure_months is not None and self.tenure_months >= LONG_TENURE:
-            out["tenure_months"] = "老客户"
-        elif self.tenure_months is not None and self.tenure_months < NEW_TENURE:
-            out["tenure_months"] = "新客户"
-        if self.arpu is not None and self.arpu >= HIGH_ARPU:
-            out["arpu"] = "高价值客户"
-        if self.competitor:
-            out["competitor"] = "竞争对手"
-        return out
-
-    def query(self) -> str:
-        """The search query: the free text, then each field under its Chinese label.
-
-        Numbers enter only as the states they stand for, never as digits (which pull the encoders
-        towards unrelated items): arrears as `欠费3个月`; tenure and ARPU (老客户, 高价值客户) only
-        when nothing else describes the situation, since in a fuller query they drew the search
-        to generic old-customer items and away from the event that matters.
-        """
-        states = self.states()
-        described = any(s.strip() for s in (self.text, self.notes, *self.events, *self.products))
-        state_words = [f"欠费{self.arrears_months}个月" if field == "arrears_months" else phrase
-                       for field, phrase in states.items()
-                       if field == "arrears_months" or (field != "competitor" and not described)]
-        parts = [
-            self.text.strip(),
-            f"客户类型:{SEGMENT_LABELS[self.segment]}" if self.segment else "",
-            "产品:" + ",".join(self.products) if self.products else "",
-            "状态:" + ",".join(state_words) if state_words else "",
-            "事件:" + ",".join(self.events) if self.events else "",
-            f"竞争对手:{self.competitor}" if self.competitor else "",
-            f"渠道:{CHANNEL_LABELS[self.channel]}" if self.channel else "",
-            f"备注:{self.notes.strip()}" if self.notes.strip() else "",
-        ]
-        return "; ".join(p for p in parts if p)
 
 
 @dataclass
 class RecommendWhy:
     """Why an item is recommended: the customer fields, words and links that led to it."""
 
-    fields: dict[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, list[FieldMatch]] = field(default_factory=dict)
     matched_terms: list[str] = field(default_factory=list)
     matched_annotations: list[str] = field(default_factory=list)
     linked_from: list[str] = field(default_factory=list)
@@ -133,16 +76,6 @@ class Recommendation:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class _Wanted:
-    """The structured part of a situation, ready to match annotations."""
-
-    segment: str | None
-    channel: str | None
-    products: list[str]
-    phrases: list[tuple[str, str, set[str]]]  # (field, phrase, its key words) for events and states
 
 
 @dataclass
@@ -176,23 +109,21 @@ class Recommender:
             raise BadQuery("the situation is empty: give `text`, `events` or other customer fields "
                            "(an ARPU or tenure that is neither high nor long nor new says nothing to match)")
         response = self.engine.search(query, k=DEPTH, snippets=False)  # recommend shows no snippets
-        phrases = [("events", e) for e in dict.fromkeys(situation.events)] + list(situation.states().items())
-        wanted = _Wanted(situation.segment, situation.channel, situation.products,
-                         [(f, p, _key_words(self.engine.tokenizer(p))) for f, p in phrases])
+        asked = wanted(situation, self.engine.values)
         candidates = {}
         for rank, hit in enumerate(response.results, start=1):
             why = RecommendWhy(matched_terms=list(hit.why.matched_terms),
                                matched_annotations=list(hit.why.matched_annotations), search_rank=rank)
-            candidates[hit.id] = self._candidate(self.engine.library.get(hit.id), hit.score, wanted, why)
+            candidates[hit.id] = self._candidate(self.engine.library.get(hit.id), hit.score, asked, why)
         top_cases = _best([c for c in candidates.values() if c.item.type == "case"], cases)
-        self._add_links(candidates, top_cases, wanted)
+        self._add_links(candidates, top_cases, asked)
         groups = {t: [c for c in candidates.values() if c.item.type == t] for t in ("theory", "script")}
         chosen_theories = _best(groups["theory"], theories)
         if top_cases and chosen_theories:  # the theories must explain the best case, whatever else fits
             explaining = _best([c for c in groups["theory"] if c.item.id in top_cases[0].item.theories], 1)
             if explaining and explaining[0] not in chosen_theories:
                 chosen_theories[-1] = explaining[0]
-        matched = bool(top_cases) and any(k in top_cases[0].why.fields for k in ("events", "products"))
+        matched = bool(top_cases) and any(k in top_cases[0].why.fields for k in ("events", "products", *FREE_TEXT))
         return Recommendation(
             query=query,
             low_confidence=response.low_confidence and not matched,
@@ -203,27 +134,34 @@ class Recommender:
 
     # --- scoring -------------------------------------------------------------------------
 
-    def _candidate(self, item: Item, score: float, wanted: _Wanted, why: RecommendWhy) -> _Candidate:
+    def _candidate(self, item: Item, score: float, asked: Wanted, why: RecommendWhy) -> _Candidate:
         """An item scored by search plus the structured fields its annotations share (kept in `why`)."""
-        found: dict[str, list[str]] = {}
-        if wanted.segment and wanted.segment in item.segments:
-            found["segment"] = [wanted.segment]
-        if wanted.channel and wanted.channel in item.channels:
-            found["channel"] = [wanted.channel]
-        products = [p for p in wanted.products if any(_alike(p, q) for q in item.products)]
-        if products:
-            found["products"] = products
+        found: dict[str, list[FieldMatch]] = {}
+        if asked.segment and asked.segment in item.segments:
+            found["segment"] = [FieldMatch(asked.segment, SEGMENT_LABELS[asked.segment])]
+        if asked.channel and asked.channel in item.channels:
+            found["channel"] = [FieldMatch(asked.channel, CHANNEL_LABELS[asked.channel])]
+        carried = self.engine.concepts.of_row[self.engine.row_of[item.id]]
+        for name, concept in asked.concepts:
+            match = FieldMatch(concept.id, concept.label)
+            if key(concept) in carried and match not in found.get(name, []):
+                found.setdefault(name, []).append(match)
         situations = self._situation_words[item.id]
-        for name, phrase, words in wanted.phrases:
-            if any(_alike(phrase, s) or _covers(words, key) for s, key in situations.items()):
-                found.setdefault(name, []).append(phrase)
+        for name, phrase in asked.phrases:  # values outside the vocabulary: matched as strings
+            if name == "products":
+                alike = any(_alike(phrase, q) for q in item.products)
+            else:
+                words = _key_words(self.engine.tokenizer(phrase))
+                alike = any(_alike(phrase, s) or _covers(words, key_words) for s, key_words in situations.items())
+            if alike:
+                found.setdefault(name, []).append(FieldMatch(None, phrase))
         why.fields.update(found)
         score += sum(WEIGHTS.get(name, WEIGHTS["state"]) * min(len(values), MAX_MATCHES)
                      for name, values in found.items())
         return _Candidate(item, score, why)
 
     def _add_links(self, candidates: dict[str, _Candidate], top_cases: list[_Candidate],
-                   wanted: _Wanted) -> None:
+                   asked: Wanted) -> None:
         """Theories and scripts linked from the top cases rank up (the best case counts most)."""
         floor = min((c.score for c in candidates.values()), default=0.0)
         for weight, case in zip(LINKING_CASES, top_cases):
@@ -235,7 +173,7 @@ class Recommender:
                 if item is None:
                     continue
                 if item_id not in candidates:  # not reached by the search: start from the lowest score
-                    candidates[item_id] = self._candidate(item, floor, wanted, RecommendWhy())
+                    candidates[item_id] = self._candidate(item, floor, asked, RecommendWhy())
                 candidate = candidates[item_id]
                 candidate.score += WEIGHTS[kind] * weight
                 if case.item.id not in candidate.why.linked_from:
@@ -288,7 +226,8 @@ def recommendation_text(result: Recommendation) -> str:
     for heading, group in (("cases", result.cases), ("theories", result.theories), ("scripts", result.scripts)):
         lines.append(f"\n{heading}:" + ("" if group else " none"))
         for n, rec in enumerate(group, start=1):
-            why = [f"{name}: {', '.join(values)}" for name, values in rec.why.fields.items()]
+            why = [f"{name}: {', '.join(m.label + (f' [{m.id}]' if m.id and m.id != m.label else '') for m in values)}"
+                   for name, values in rec.why.fields.items()]
             if rec.why.matched_terms:
                 why.append("words: " + ", ".join(rec.why.matched_terms[:6]))
             if rec.why.linked_from:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from casebook.vocabulary import VOCABULARY_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 # `shared/` sits beside the checkout (../shared), or beside the folder of worktrees (../../shared).
 SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "seeds").is_dir()), ROOT.parent / "shared")
@@ -15,7 +17,7 @@ EVAL = SHARED / "eval" / "dev.jsonl"
 
 
 def copy_library(target: Path, ids: list[str] | None = None) -> Path:
-    """A copy of the built-in library (or of just the items `ids` and what they link to)."""
+    """A copy of the built-in library (or of just the items `ids` and what they link to), with its vocabulary."""
     for folder in ("cases", "playbook/theories", "playbook/scripts"):
         (target / folder).mkdir(parents=True, exist_ok=True)
     files = sorted(ROOT.glob("cases/*.md")) + sorted(ROOT.glob("playbook/*/*.md"))
@@ -28,6 +30,8 @@ def copy_library(target: Path, ids: list[str] | None = None) -> Path:
     for path in files:
         if wanted is None or path.stem in wanted:
             shutil.copy(path, target / path.relative_to(ROOT))
+    if (ROOT / VOCABULARY_FILE).is_file():
+        shutil.copy(ROOT / VOCABULARY_FILE, target / VOCABULARY_FILE)
     return target
 
 

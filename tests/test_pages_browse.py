@@ -25,11 +25,21 @@ def test_browse_by_theory_groups_cases_under_each_theory(page):
     assert page.find_elements(By.CSS_SELECTOR, ".theory-group.is-gap .gap-flag")  # theories with no case stand out
 
 
-def test_browse_by_situation_then_open_the_listing(page):
+def test_browse_by_situation_groups_concepts_by_family_then_opens_a_listing(page):
+    library = load_library(get_settings().library)
     page.get(page.base + "/browse/tags")
-    navigate(page, page.find_element(By.XPATH, '//div[@id="situations"]/a[starts-with(normalize-space(.), "欠费")]').click)
-    cards = page.find_elements(By.CSS_SELECTOR, "#listing .card")
-    assert cards and "/browse/situations/" in page.current_url
+    families = [g.get_attribute("id") for g in page.find_elements(By.CSS_SELECTOR, "#situations .family-group")]
+    assert families and {f.removeprefix("family-") for f in families} - {"other"} <= {
+        f.id for f in library.vocabulary.families}
+    chip = page.find_element(By.CSS_SELECTOR, "#situations a[data-concept]")  # the first family's most used
+    concept, count = chip.get_attribute("data-concept"), int(chip.find_element(By.TAG_NAME, "b").text)
+    navigate(page, chip.click)
+    assert page.current_url.endswith(f"/browse/situations/{concept}")
+    ids = [c.get_attribute("data-id") for c in page.find_elements(By.CSS_SELECTOR, "#listing .card")]
+    assert len(ids) == count
+    for item_id in ids:
+        named = [library.vocabulary.lookup(s, "situation") for s in library.get(item_id).situations]
+        assert concept in [c.id for c in named if c is not None], item_id
     page.get(page.base + "/browse/tags/retention")
     assert len(page.find_elements(By.CSS_SELECTOR, "#listing .card")) >= 3
 

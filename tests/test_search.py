@@ -117,3 +117,14 @@ def test_queries_file_answers_one_json_line_per_query(engine, tmp_path):
     run = run_cli("search", "--queries", str(queries), "-k", "2")
     lines = [json.loads(line) for line in run.stdout.splitlines()]
     assert [line["query"] for line in lines] == ["客户要销号怎么挽留", "how to handle arrears with absent landlord"]
+
+
+def test_an_engine_without_dense_encoders_answers_with_bm25_and_snippets(tmp_path):
+    """CASEBOOK_ENCODERS= (BM25 only): a few items, an index built in seconds."""
+    from helpers import copy_library
+
+    root = copy_library(tmp_path / "lib", ["case-05-sincere-marketing-arrears-landlord"])
+    settings = get_settings().model_copy(update={"library": root, "encoders": "", "index_dir": tmp_path / "index"})
+    response = Engine.open(settings).search("房东 欠费", k=3)
+    assert response.results[0].id == "case-05-sincere-marketing-arrears-landlord"
+    assert "<mark>" in response.results[0].snippet

@@ -6,7 +6,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from casebook.api.pages.web import engine_of, page_router, render
-from casebook.catalog import by_theory, situation_counts, tag_counts, theory_matrix, with_situation, with_tag
+from casebook.catalog import (
+    by_theory,
+    situation_groups,
+    situation_named,
+    tag_counts,
+    theory_matrix,
+    with_situation,
+    with_tag,
+)
 from casebook.errors import ItemNotFound
 
 router = page_router()
@@ -34,10 +42,11 @@ def browse_theories(request: Request) -> HTMLResponse:
 
 @router.get("/browse/tags", response_class=HTMLResponse)
 def browse_tags(request: Request) -> HTMLResponse:
-    """Every customer situation and tag, with how many items carry it."""
+    """Customer situations grouped by concept and family, and the tags, with how many items carry each."""
     library = engine_of(request).library
-    return render(request, "browse_tags.html", tab="tags", situations=situation_counts(library),
-                  tags=tag_counts(library), counts={t: len(library.of_type(t)) for t in TYPES})
+    return render(request, "browse_tags.html", tab="tags", groups=situation_groups(library),
+                  tags=tag_counts(library), vocabulary=library.vocabulary,
+                  counts={t: len(library.of_type(t)) for t in TYPES})
 
 
 @router.get("/browse/tags/{tag:path}", response_class=HTMLResponse)
@@ -48,15 +57,17 @@ def browse_tag(request: Request, tag: str) -> HTMLResponse:
 
 @router.get("/browse/situations/{situation:path}", response_class=HTMLResponse)
 def browse_situation(request: Request, situation: str) -> HTMLResponse:
-    """The items that name one customer situation."""
-    return _listing(request, situation, with_situation(engine_of(request).library, situation))
+    """The items for one situation concept (by id, or any of its words), or for a phrase outside the vocabulary."""
+    library = engine_of(request).library
+    concept = situation_named(library, situation)
+    return _listing(request, situation, with_situation(library, situation), concept=concept)
 
 
-def _listing(request: Request, name: str, items: list) -> HTMLResponse:
+def _listing(request: Request, name: str, items: list, concept=None) -> HTMLResponse:
     if not items:
         raise ItemNotFound(f"no item is tagged {name!r}; see /browse/tags for the tags in use")
     library = engine_of(request).library
-    return render(request, "browse.html", tab="tags", heading=name, items=items,
+    return render(request, "browse.html", tab="tags", heading=name, concept=concept, items=items,
                   counts={t: len(library.of_type(t)) for t in TYPES})
 
 

@@ -104,6 +104,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "browse.by_tag": ("按情境与标签", "By situation and tag"),
     "browse.situations": ("客户情境", "Customer situations"),
     "browse.tags": ("标签", "Tags"),
+    "browse.other_situations": ("词表以外的情境", "Situations outside the vocabulary"),
     "browse.items": ("个条目", "items"),
     "browse.gap": ("缺案例", "no case"),
     "matrix.title": ("理论 × 案例矩阵", "Theory × case matrix"),

@@ -15,7 +15,7 @@ from casebook.api.pages.web import engine_of, page_router, render, words
 from casebook.catalog import situation_counts
 from casebook.loader import Library
 from casebook.model import Channel, Segment
-from casebook.search.recommend import CustomerSituation, Recommended, recommend
+from casebook.search.recommend import CustomerSituation, FieldMatch, Recommended, recommend
 from casebook.search.usage import record_recommendation
 
 router = page_router()
@@ -43,19 +43,26 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return {(str(err["loc"][0]) if err["loc"] else "text"): err["msg"] for err in exc.errors()}
 
 
+def concept_label(match: FieldMatch, kind: str, w: Words, library: Library) -> str:
+    """A matched concept in the page's language (its English label on the English page)."""
+    concept = library.vocabulary.concept(match.id, kind) if match.id and w.lang != "zh" else None
+    return concept.label_en if concept is not None else match.label
+
+
 def why_words(rec: Recommended, w: Words, library: Library) -> list[str]:
     """Why an item is recommended, in plain words."""
     parts = []
     fields = rec.why.fields
     if "segment" in fields:
-        parts.append(f"{w('rec.segment')}: " + w.join([w.label("segment", s) for s in fields["segment"]]))
+        parts.append(f"{w('rec.segment')}: " + w.join([w.label("segment", m.id) for m in fields["segment"]]))
     if "channel" in fields:
-        parts.append(f"{w('rec.channel')}: " + w.join([w.label("channel", c) for c in fields["channel"]]))
+        parts.append(f"{w('rec.channel')}: " + w.join([w.label("channel", m.id) for m in fields["channel"]]))
     if "products" in fields:
-        parts.append(f"{w('ann.products')}: " + w.join(fields["products"]))
+        parts.append(f"{w('ann.products')}: " + w.join([concept_label(m, "product", w, library) for m in fields["products"]]))
     # Every other customer field matched one of the item's situations (`recommend.Why.fields`).
-    situations = [v for key in ("events", "arrears_months", "tenure_months", "arpu", "competitor")
-                  for v in fields.get(key, [])]
+    situations = [concept_label(m, "situation", w, library)
+                  for key in ("events", "notes", "text", "arrears_months", "tenure_months", "arpu", "competitor")
+                  for m in fields.get(key, [])]
     if situations:
         parts.append(f"{w('ann.situations')}: " + w.join(list(dict.fromkeys(situations))))
     if rec.why.matched_terms:

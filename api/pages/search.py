@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse
 from casebook.api.deps import current_recorder, request_id_of
 from casebook.api.pages.i18n import Words
 from casebook.api.pages.web import engine_of, page_router, render, words
-from casebook.catalog import search_citing, tag_counts
+from casebook.catalog import tag_counts
 from casebook.loader import Library
 from casebook.model import Channel, Segment
 from casebook.search import Filters, Hit
+from casebook.search.citing import search_citing
 from casebook.search.usage import record_search
 
 router = page_router()

@@ -1,1 +1,1 @@
-"""One router per resource: health (and metrics), recommend, search, items."""
+"""One router per resource: health (and metrics), recommend, search, items, vocabulary."""

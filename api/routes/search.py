@@ -30,12 +30,17 @@ def search_items(
     k: Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")] = 10,
     segment: Annotated[list[Segment] | None, Query(description="Only items for these segments.")] = None,
     channel: Annotated[list[Channel] | None, Query(description="Only items for these channels/roles.")] = None,
-    tag: Annotated[list[str] | None, Query(description="Only items with one of these tags.")] = None,
+    tag: Annotated[list[str] | None, Query(description=(
+        "Only items with one of these tags: a tag concept id of `GET /v1/vocabulary` (or any of its synonyms)."))] = None,
+    situation: Annotated[list[str] | None, Query(description=(
+        "Only items for one of these customer situations: a situation concept id of `GET /v1/vocabulary` "
+        "(or its label or a synonym), e.g. `cancellation-request`."))] = None,
 ) -> SearchResults:
     """Hybrid search (BM25 + sentence embeddings) over the library; `low_confidence` says nothing fits.
-    `request_id` identifies the answer for `POST /v1/feedback`."""
+    An unknown tag or situation is a 422 that names the closest concepts; `request_id` identifies the
+    answer for `POST /v1/feedback`."""
     filters = Filters(types=type or [], segments=[s.value for s in segment or []],
-                      channels=[c.value for c in channel or []], tags=tag or [])
+                      channels=[c.value for c in channel or []], tags=tag or [], situations=situation or [])
     started = time.perf_counter()
     response = engine.search(q, k=k, filters=filters)
     record_search(recorder, response, request_id=request_id, channel="api", started=started, filters=filters)
