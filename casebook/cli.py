@@ -304,18 +304,12 @@ def eval_(
 
 
 @app.command("eval-suggest")
-def eval_suggest(
-    vocabulary: Annotated[Optional[Path], typer.Option(
-        help="A vocabulary file (issue 9's shape) to compare situations and products as concepts.")] = None,
-    library: LibraryOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Leave-one-out quality of import suggestions: precision and recall at 3 and 5 per field."""
-    from casebook.importers.terms import load_vocabulary_file
+def eval_suggest(library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
+    """Leave-one-out quality of import suggestions: precision and recall at 3 and 5 per field
+    (situations and products compared as vocabulary concepts)."""
     from casebook.search.suggest_eval import format_table, leave_one_out
 
-    concepts = load_vocabulary_file(vocabulary) if vocabulary else None
-    report = leave_one_out(open_engine(library, quiet=as_json), vocabulary=concepts)
+    report = leave_one_out(open_engine(library, quiet=as_json))
     typer.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
 
 

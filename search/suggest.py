@@ -2,7 +2,8 @@
 items in the library (the search engine's hybrid ranking of the draft's own text).
 
 Every value is ranked by evidence: a neighbour that carries it adds its similarity weight; the
-text naming it (a situation or product term, a segment or channel word, a theory's name) adds a
+text naming it (a vocabulary term of a situation, product or tag, a segment or channel word, a
+theory's name) adds a
 bonus as large as the best neighbour's weight; for theory links, the theory items nearest to the
 draft add their own weight. Nothing here writes or prints; the core marks every value for review.
 """
@@ -30,6 +31,8 @@ KEEP_SHARE = 0.25  # a value is written only with at least this share of the bes
 NEAR_THEORIES = 5  # theory items nearest to the draft that count as links
 NAME_BONUS = 1.0  # a theory the text names counts this many times the best neighbour's weight
 TYPE_VOTERS = 3  # nearest items whose types vote for the draft's type
+KIND_OF_FIELD = {"situations": "situation", "products": "product", "tags": "tag"}
+FIELD_OF_KIND = {kind: name for name, kind in KIND_OF_FIELD.items()}
 _NAME_SUFFIX = re.compile(r"(营销|理论|法则|定律|模型|策略|管理|计划|原理|沟通|分析|步|细分|销售|挽留|服务)$")
 _NAME_SPLIT = re.compile(r"[：:（）()“”\"、,，—\-─·/与和及]+")
 _DIALOGUE = re.compile(r"^(?:[-*]\s*)?(?:\*\*)?[\u4e00-\u9fff]{1,6}(?:\*\*)?[：:]", re.M)
@@ -66,7 +69,7 @@ class Suggester:
     def __init__(self, engine: Engine, exclude: frozenset[str] = frozenset()) -> None:
         self.engine = engine
         self.exclude = exclude
-        self.vocabulary = vocabulary_of(engine.library, exclude=set(exclude))
+        self.vocabulary = vocabulary_of(engine.library)
         self.theories = [item for item in engine.items if item.type == "theory" and item.id not in exclude]
         self.names = {item.id: theory_names(item) for item in self.theories}
 
@@ -79,11 +82,17 @@ class Suggester:
             out[name] = [value for value, score in scored[:k] if score > 0 and score >= KEEP_SHARE * best]
         return out
 
+    def canonical(self, name: str, value: str) -> str:
+        """A situation, product or tag as the vocabulary writes it (label, or a tag's id)."""
+        kind = KIND_OF_FIELD.get(name)
+        concept = self.vocabulary.lookup(value, kind) if kind else None
+        return concept.canonical if concept else value
+
     # --- ranking -------------------------------------------------------------------------
 
     def neighbours(self, text: str) -> list[tuple[Item, float]]:
         """The nearest items to a text with their weights (fused score above the median item)."""
-        signals, _, _ = self.engine.signals(text)
+        signals, _ = self.engine.signals(text)
         fused = fuse(signals, WEIGHTS)
         rows = [row for row in np.argsort(-fused) if self.engine.items[row].id not in self.exclude]
         floor = float(np.median(fused))
@@ -98,9 +107,9 @@ class Suggester:
         for item, weight in near:
             for name in ("situations", "products", "segments", "channels", "tags", "theories", "scripts"):
                 for value in getattr(item, name):
-                    scores[name][value] += weight
-        for concept in self.vocabulary.find_in_text(text, kinds=["situation", "product"]):
-            scores["situations" if concept.kind == "situation" else "products"][concept.label] += bonus
+                    scores[name][self.canonical(name, value)] += weight
+        for concept in self.vocabulary.find_in_text(text, kinds=["situation", "product", "tag"]):
+            scores[FIELD_OF_KIND[concept.kind]][concept.canonical] += bonus
         for name, table in (("segments", SEGMENT_WORDS), ("channels", CHANNEL_WORDS)):
             for rank, value in enumerate(words_found(text, table)):
                 scores[name][value] += bonus / (rank + 1)

@@ -1,10 +1,12 @@
 """`casebook eval-suggest`: leave-one-out measurement of the suggester on the curated items.
 
-Each item in turn is hidden (excluded from the neighbours and from the terms the text is matched
-against), its body and source heading become a draft, and the suggested ranking of each field is
-compared with the curated values: precision and recall at 3 and 5, averaged over the items that
-have curated values for the field. The index is the full library's; only the item's own entries
-are excluded from the results (its words still count in BM25's statistics).
+Each item in turn is hidden (excluded from the neighbours and the theory links), its body and
+source heading become a draft, and the suggested ranking of each field is compared with the
+curated values: precision and recall at 3 and 5, averaged over the items that have curated values
+for the field. Situations and products compare as vocabulary concepts (a synonym counts as its
+concept). The index is the full library's; only the item's own entries are excluded from the
+results (its words still count in BM25's statistics), and the vocabulary is the library's, whose
+synonyms were gathered from all items, the hidden one included.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import re
 from collections.abc import Callable
 
 from casebook.importers.drafts import Draft
-from casebook.importers.terms import Vocabulary
 from casebook.model import Item
 from casebook.search.engine import Engine
-from casebook.search.suggest import Suggester
+from casebook.search.suggest import KIND_OF_FIELD, Suggester
+from casebook.vocabulary import Vocabulary
 
 FIELDS = ("situations", "theories", "segments", "channels", "products")
 CUTS = (3, 5)
@@ -29,9 +31,9 @@ def draft_of(item: Item) -> Draft:
                  title=heading, body=item.body, number=1)
 
 
-def _key(vocabulary: Vocabulary | None, kind: str) -> Callable[[str], str]:
-    """Values compare as vocabulary concepts when a vocabulary is given, else as written."""
-    if vocabulary is None:
+def _key(vocabulary: Vocabulary, kind: str | None) -> Callable[[str], str]:
+    """Situations, products and tags compare as vocabulary concepts, other fields as written."""
+    if kind is None:
         return lambda value: value
 
     def key(value: str) -> str:
@@ -41,17 +43,16 @@ def _key(vocabulary: Vocabulary | None, kind: str) -> Callable[[str], str]:
     return key
 
 
-def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "script"),
-                  vocabulary: Vocabulary | None = None) -> dict:
+def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "script")) -> dict:
     """Per group (`cases`, `all`) and field: n, precision and recall at 3 and 5; and type accuracy."""
-    rows = []
+    rows, vocabulary = [], engine.library.vocabulary
     for item in engine.items:
         if item.type not in types:
             continue
         ranked = Suggester(engine, exclude=frozenset({item.id})).rank(draft_of(item))
         row = {"id": item.id, "type": item.type, "type_ok": ranked.type == item.type}
         for name in FIELDS:
-            key = _key(vocabulary, {"situations": "situation", "products": "product"}.get(name, ""))
+            key = _key(vocabulary, KIND_OF_FIELD.get(name))
             gold = {key(v) for v in getattr(item, name)}
             if not gold:
                 continue
