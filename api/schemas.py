@@ -283,7 +283,7 @@ ERROR_WHEN = {
     404: "No item has this id.",
     409: "Other items link to this one; remove those links first.",
     412: "The item changed since the `If-Match` ETag was read (or, without `If-Match`, it already exists).",
-    413: "The body is larger than CASEBOOK_MAX_BODY_BYTES.",
+    413: "The body is larger than CASEBOOK_MAX_BODY_BYTES (CASEBOOK_MAX_UPLOAD_BYTES for an upload).",
     415: "The body is neither `text/markdown` nor `application/json`.",
     422: "A field or parameter is invalid; `details` names each one.",
     428: "`If-Match` is required (the item's ETag from GET).",
