@@ -88,6 +88,21 @@ def lint(
         raise typer.Exit(1)
 
 
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="A new or empty folder for the library.")]) -> None:
+    """Start a library of your own from the built-in one: items, a README, .gitignore, a git repository."""
+    from casebook.library import builtin_library
+    from casebook.new_library import create_library
+
+    made = create_library(folder, builtin_library())
+    typer.echo(f"{folder}: {len(made.files)} library files, README.md, .gitignore")
+    if made.commit:
+        typer.echo(f"git repository with a first commit {made.commit[:12]}")
+    elif made.git_problem:
+        typer.echo(f"warning: no git repository: {made.git_problem}", err=True)
+    typer.echo(f"next: casebook lint --library {folder}   (or export CASEBOOK_LIBRARY={folder.resolve()})")
+
+
 @app.command("list")
 def list_items(
     library: LibraryOpt = None,

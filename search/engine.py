@@ -280,7 +280,7 @@ class Engine:
             raise BadQuery(f"k must be between 1 and {MAX_K}")
         allowed = self.allowed(filters or Filters())
         signals, parsed = self.signals(query, mode)
-        fused = fuse(signals, WEIGHTS)
+        fused = fuse(signals, fusion_weights(signals))
         boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
         if boost is not None:
             fused = fused + boost
@@ -354,6 +354,12 @@ class Engine:
                 while len(self._prepared) > PREPARED_ITEMS:
                     self._prepared.popitem(last=False)
             return found
+
+
+def fusion_weights(names) -> dict[str, float]:
+    """WEIGHTS, and for a team's own `st:` model the weight of e5, the dense signal it stands beside
+    or in for (untuned: without it an `st:` signal would be computed, shown in `why`, and ignored)."""
+    return {**WEIGHTS, **{name: WEIGHTS["e5"] for name in names if name.startswith("st:")}}
 
 
 def top_rows(scores: np.ndarray, allowed: Callable[[int], bool], k: int) -> list[int]:
