@@ -33,7 +33,12 @@ def start_live_engine(app: FastAPI, settings: Settings) -> LiveEngine:
 
 def current_engine(request: Request) -> Engine:
     """The engine this process serves now; IndexMissing (503) while it loads or when it failed to load."""
-    live: LiveEngine | None = getattr(request.app.state, "live", None)
+    return engine_of(request.app)
+
+
+def engine_of(app: FastAPI) -> Engine:
+    """`current_engine` for code that has the app but no request (the MCP tools)."""
+    live: LiveEngine | None = getattr(app.state, "live", None)
     engine = live.engine if live is not None else None
     if engine is None:
         error = live.error if live is not None else None

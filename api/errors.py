@@ -29,7 +29,7 @@ from casebook.importers import NothingImported
 
 log = logging.getLogger("casebook.api")
 
-API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json")
+API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/mcp", "/dify")
 KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 412: "precondition_failed", 413: "payload_too_large", 415: "unsupported_media_type",
          422: "invalid", 428: "precondition_required", 500: "internal", 503: "not_ready"}

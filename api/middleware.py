@@ -82,16 +82,17 @@ class RequestContext:
 
 
 class ApiKeys:
-    """When keys are configured, every `/v1` request needs one of them in `X-API-Key` (401 otherwise),
-    or an editor signed in to the editor pages; the health, readiness and metrics endpoints stay
-    open for probes and scrapers."""
+    """When keys are configured, every `/v1` and `/mcp` request needs one of them in `X-API-Key` (401
+    otherwise), or an editor signed in to the editor pages; the health, readiness and metrics
+    endpoints stay open for probes and scrapers, and `/dify` checks Dify's `Authorization: Bearer`
+    itself (api/dify.py)."""
 
     def __init__(self, app: ASGIApp, keys: list[str]) -> None:
         self.app = app
         self.keys = [k.encode() for k in keys]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and self.keys and _is_v1(scope["path"]) and not self._valid(scope)
+        if (scope["type"] == "http" and self.keys and _needs_key(scope["path"]) and not self._valid(scope)
                 and not scope.get("state", {}).get(SIGNED_IN_EDITOR)):
             request = Request(scope)
             message = ("missing or unknown X-API-Key header: send the key the casebook operator gave you"
@@ -177,5 +178,8 @@ class BodyLimit:
         await render_error(Request(scope), 413, message, headers={"Connection": "close"})(scope, receive, send)
 
 
-def _is_v1(path: str) -> bool:
-    return path == "/v1" or path.startswith("/v1/")
+KEYED_PREFIXES = ("/v1", "/mcp")
+
+
+def _needs_key(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in KEYED_PREFIXES)

@@ -98,6 +98,10 @@ class RecommendedItem(BaseModel):
     summary: str
     summary_en: str
     score: float = Field(description="Higher is better; comparable within one response only.")
+    relevance: float = Field(ge=0, le=1, description=(
+        "Calibrated probability that the item is relevant to the query (comparable across queries; "
+        "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, README "
+        "\"Relevance and low confidence\"."))
     path: str = Field(description="The item's file in the library.")
     why: RecommendWhy
 
@@ -108,7 +112,9 @@ class RecommendResponse(BaseModel):
     request_id: str = Field(description=(
         "This answer's id, also in the `X-Request-ID` header: send it back with `POST /v1/feedback`."))
     query: str = Field(description="The search text built from the situation.")
-    low_confidence: bool = Field(description="True when nothing in the library fits; show the items with care.")
+    low_confidence: bool = Field(description=(
+        "True when the best `relevance` among the results is below the calibrated threshold: nothing "
+        "in the library fits, so show the items with care or not at all."))
     cases: list[RecommendedItem]
     theories: list[RecommendedItem] = Field(description="Theories explaining the cases; one the top case links is always among them.")
     scripts: list[RecommendedItem]
@@ -134,7 +140,11 @@ class SearchHit(BaseModel):
     title_en: str
     summary: str
     summary_en: str
-    score: float
+    score: float = Field(description="Fused search score; orders the results of one query, not comparable across queries.")
+    relevance: float = Field(ge=0, le=1, description=(
+        "Calibrated probability that the item is relevant to the query (comparable across queries; "
+        "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, README "
+        "\"Relevance and low confidence\"."))
     path: str
     snippet: str = Field(description="HTML-escaped passage with the matched words in `<mark>`.")
     why: SearchWhy
@@ -146,7 +156,9 @@ class SearchResults(BaseModel):
     request_id: str = Field(description=(
         "This answer's id, also in the `X-Request-ID` header: send it back with `POST /v1/feedback`."))
     query: str
-    low_confidence: bool
+    low_confidence: bool = Field(description=(
+        "True when the best `relevance` among the results is below the calibrated threshold: nothing "
+        "in the library fits, so show the items with care or not at all."))
     results: list[SearchHit]
 
 

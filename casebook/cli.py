@@ -299,17 +299,20 @@ def search(
 
 @app.command("eval")
 def eval_(
-    file: Annotated[Path, typer.Argument(help="Eval JSONL (see ../shared/eval/README.md).")],
+    files: Annotated[list[Path], typer.Argument(help=(
+        "Eval JSONL file(s) (see ../shared/eval/README.md); give a file of `kind: ood` questions too "
+        "to measure the relevance calibration."))],
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Retrieval quality: hit@1, hit@3, MRR@10 overall and per kind, and out-of-domain flagging."""
+    """Retrieval quality: hit@1, hit@3, MRR@10 overall and per kind; out-of-domain flagging and relevance."""
     from casebook.search.evaluate import format_table, judge, metrics, read_queries
 
-    if not file.is_file():
-        fail(f"{file} is not a file", 2)
+    for file in files:
+        if not file.is_file():
+            fail(f"{file} is not a file", 2)
     engine = open_engine(library)
-    report = metrics([judge(engine, row) for row in read_queries(file)])
+    report = metrics([judge(engine, row) for file in files for row in read_queries(file)])
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
@@ -465,6 +468,14 @@ def serve(
             and store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders))):
         index(library=library, quiet=False, out=None)  # once here, not once per worker
     run(host, port, workers, library)
+
+
+@app.command()
+def mcp(library: LibraryOpt = None) -> None:
+    """Serve the library to an assistant over MCP on stdin/stdout (a desktop client starts this command)."""
+    from casebook.api.mcp import run_stdio
+
+    run_stdio(settings_for(library))
 
 
 def main() -> None:
