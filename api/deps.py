@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader
 from casebook.api.middleware import SIGNED_IN_EDITOR
 from casebook.errors import IndexMissing
 from casebook.events import NullRecorder, Recorder
-from casebook.search import Engine
+from casebook.search import Engine, artifact
 from casebook.search.live import LiveEngine
 from casebook.settings import Settings
 
@@ -33,7 +33,12 @@ def start_live_engine(app: FastAPI, settings: Settings) -> LiveEngine:
 
 def current_engine(request: Request) -> Engine:
     """The engine this process serves now; IndexMissing (503) while it loads or when it failed to load."""
-    live: LiveEngine | None = getattr(request.app.state, "live", None)
+    return engine_of(request.app)
+
+
+def engine_of(app: FastAPI) -> Engine:
+    """`current_engine` for code that has the app but no request (the MCP tools)."""
+    live: LiveEngine | None = getattr(app.state, "live", None)
     engine = live.engine if live is not None else None
     if engine is None:
         error = live.error if live is not None else None
@@ -81,6 +86,9 @@ async def get_editor(request: Request, key: Annotated[str | None, Security(edito
     """The name of the editor whose key came in `X-API-Key`, or who signed in to the editor pages:
     401 without a known key, 403 for a read key or when the server has no editor keys."""
     settings: Settings = request.app.state.settings
+    if artifact.is_read_only(settings.index_path):
+        raise HTTPException(403, "this server serves a published index read-only: change the library where "
+                                 "it is published from (`casebook index --out`), and every replica follows")
     if key is None and request.scope.get("state", {}).get(SIGNED_IN_EDITOR):
         return request.scope["state"][SIGNED_IN_EDITOR]  # checked by api/editor/auth.py, CSRF token included
     if key is None:

@@ -33,7 +33,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
     "request_id": REQUEST_ID,
     "query": "房东联系不上,租户已经搬走；家庭客户；固定电话；欠费3个月；欠费催缴；社区经理",
     "low_confidence": False,
-    "cases": [{**_CASE, "score": 6.9624, "why": {
+    "cases": [{**_CASE, "score": 6.9624, "relevance": 0.9651, "why": {
         "fields": {"segment": [{"id": "household", "label": "家庭客户"}],
                    "channel": [{"id": "community_manager", "label": "社区经理"}],
                    "products": [{"id": "landline", "label": "固定电话"}],
@@ -49,7 +49,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
         "summary": "把有效客户信息建成客户信息系统（数据库），按营销标准分类筛选，有目的地向客户提供针对性的营销服务（解决方案）。",
         "summary_en": "Building collected customer information into a customer database, filtering it by marketing "
                       "criteria and offering each group targeted services and solutions.",
-        "score": 2.0129, "path": "playbook/theories/theory-database-marketing.md",
+        "score": 2.0129, "relevance": 0.0012, "path": "playbook/theories/theory-database-marketing.md",
         "why": {"fields": {}, "matched_terms": [], "matched_annotations": [],
                 "linked_from": ["case-05-sincere-marketing-arrears-landlord"], "search_rank": None}}],
     "scripts": [],
@@ -64,7 +64,7 @@ SEARCH_RESPONSE: dict[str, Any] = {
         "title_en": "Retention probing questions: four ways to ask why a customer wants to leave before you respond",
         "summary": "个人服务挽留第一步“知彼解己”：先知道对方离网原因才能有效应对，挽留问话是关键。",
         "summary_en": "First step of one-to-one retention, know the reason before you respond.",
-        "score": 3.6582, "path": "playbook/scripts/script-retention-probing-questions.md",
+        "score": 3.6582, "relevance": 0.8149, "path": "playbook/scripts/script-retention-probing-questions.md",
         "snippet": "<mark>客户</mark><mark>挽留</mark>问话是关键;",
         "why": {"signals": {"bm25": {"rank": 3, "score": 3.6722}, "use": {"rank": 2, "score": 0.5537},
                             "e5": {"rank": 2, "score": 0.9075}},

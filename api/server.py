@@ -27,10 +27,14 @@ log = logging.getLogger("casebook.api")
 
 
 def run(host: str, port: int, workers: int = 1, library: Path | None = None) -> None:
-    """Serve until interrupted. Settings reach the workers through the environment (CASEBOOK_*)."""
+    """Serve until interrupted. Settings reach the workers through the environment (CASEBOOK_*).
+    `workers` 0 is one per CPU this process may use (a container's CPU quota counts)."""
     import uvicorn
 
     from casebook.api.app import log_config
+    from casebook.cpu import available_cpus
+
+    workers = workers or available_cpus()
 
     if library is not None:
         os.environ["CASEBOOK_LIBRARY"] = str(library.resolve())
@@ -44,7 +48,7 @@ def run(host: str, port: int, workers: int = 1, library: Path | None = None) -> 
                             "behind a proxy instead")
     # Encoder threads of all workers together should not outnumber the cores: OpenMP threads
     # that wait for a busy core spin and slow every worker down.
-    os.environ.setdefault("CASEBOOK_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+    os.environ.setdefault("CASEBOOK_THREADS", str(max(1, available_cpus() // workers)))
     with tempfile.TemporaryDirectory(prefix="casebook-metrics-") as metrics_dir:
         os.environ["CASEBOOK_METRICS_DIR"] = metrics_dir  # the workers' settings; /metrics sums the folder
         logging.config.dictConfig(options["log_config"])

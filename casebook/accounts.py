@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from casebook.durable import exclusive_lock, write_atomic
 from casebook.errors import CasebookError
+
+log = logging.getLogger("casebook.accounts")
 
 # scrypt's cost: N=2^14, r=8 (16 MB), the interactive-login level of scrypt's paper: 0.15-0.2 s a
 # hash measured on the shared 2-core development machine. OWASP's current minimum is N=2^17; each
@@ -103,9 +106,14 @@ def session_secret(folder: Path) -> bytes:
     the others, so every worker of one server accepts the others' sessions."""
     target = folder / "editor-secret"
     if not target.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        temp = folder / f".editor-secret.{os.getpid()}"
-        temp.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temp = folder / f".editor-secret.{os.getpid()}"
+            temp.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        except OSError as exc:  # a replica on a read-only file system must still start
+            log.warning("cannot keep the editor session secret in %s (%s): sessions last while this "
+                        "process runs; set CASEBOOK_EDITOR_SECRET to share one", folder, exc.strerror or exc)
+            return secrets.token_urlsafe(48).encode("ascii")
         temp.chmod(0o600)
         try:
             os.link(temp, target)

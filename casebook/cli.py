@@ -88,6 +88,21 @@ def lint(
         raise typer.Exit(1)
 
 
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="A new or empty folder for the library.")]) -> None:
+    """Start a library of your own from the built-in one: items, a README, .gitignore, a git repository."""
+    from casebook.library import builtin_library
+    from casebook.new_library import create_library
+
+    made = create_library(folder, builtin_library())
+    typer.echo(f"{folder}: {len(made.files)} library files, README.md, .gitignore")
+    if made.commit:
+        typer.echo(f"git repository with a first commit {made.commit[:12]}")
+    elif made.git_problem:
+        typer.echo(f"warning: no git repository: {made.git_problem}", err=True)
+    typer.echo(f"next: casebook lint --library {folder}   (or export CASEBOOK_LIBRARY={folder.resolve()})")
+
+
 @app.command("list")
 def list_items(
     library: LibraryOpt = None,
@@ -125,23 +140,34 @@ def show(item_id: str, library: LibraryOpt = None, as_json: JsonOpt = False) -> 
 
 @app.command("import")
 def import_(
-    raw: Annotated[Path, typer.Argument(help="Raw text in the case-collection format.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the draft items, e.g. cases/.")],
+    files: Annotated[list[Path], typer.Argument(help="Word, PowerPoint, PDF, HTML, Markdown or text files.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the drafts: cases/, or a library root.")],
     slug: Annotated[Optional[str], typer.Option(help="Id stem for the drafts (case-<slug>-NN).")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite drafts that exist.")] = False,
+    suggest: Annotated[bool, typer.Option(help="Suggest annotations from the library (loads the index).")] = True,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Turn a raw case collection into draft case items to annotate."""
-    from casebook.importer import import_document
+    """Turn documents into draft items with suggested annotations; each lists the fields to review."""
+    from casebook.importers import import_documents
+    from casebook.importers.intake import report_text
 
-    if not raw.is_file():
-        fail(f"{raw} is not a file", 2)
-    try:
-        written = import_document(raw, out, slug=slug, force=force)
-    except FileExistsError as exc:
-        fail(str(exc))
-    for path in written:
-        typer.echo(str(path))
-    typer.echo(f"{len(written)} draft case(s); fill in every TODO, then run `casebook lint`", err=True)
+    lib = open_library(library)
+    suggester = None
+    if suggest:
+        from casebook.search.suggest import Suggester
+
+        suggester = Suggester(open_engine(library, quiet=as_json))
+    report = import_documents(files, lib, out, suggester=suggester, slug=slug, force=force)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for line in report_text(report):
+            typer.echo(line)
+        typer.echo(f"{len(report.drafts)} draft(s) from {len(files)} file(s); check each field under `review:`, "
+                   "remove it from the list, replace every TODO, then run `casebook lint`", err=True)
+    if not report.imported:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -196,17 +222,40 @@ def vocabulary(
 
 
 @app.command()
-def index(library: LibraryOpt = None, quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False) -> None:
+def index(
+    library: LibraryOpt = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Publish the index and the library as an artifact in this folder, for replicas "
+                      "that load it read-only (CASEBOOK_INDEX_DIR); incremental against its last version.")] = None,
+) -> None:
     """Build or refresh the search index beside the library (only changed passages are re-encoded)."""
-    from casebook.search import store
+    from casebook.search import artifact, store
     from casebook.search.embed import encoders_for
 
     settings = settings_for(library)
-    lib, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
-                                      progress=not quiet)
+    if out is None and artifact.is_artifact(settings.index_path):
+        fail(f"{settings.index_path} is an artifact: publish to it with `casebook index --out {settings.index_path}`")
+    if out is not None:
+        report = artifact.build_artifact(settings.library, out, encoders_for(settings), seed=settings.index_path,
+                                         progress=not quiet)
+    else:
+        _, report = store.build_library(settings.library, settings.index_path, encoders_for(settings),
+                                        progress=not quiet)
     encoded = ", ".join(f"{name} {n}" for name, n in report.encoded.items()) or "none"
-    typer.echo(f"indexed {len(lib)} items, {report.passages} passages (encoded: {encoded}) "
+    typer.echo(f"indexed {report.items} items, {report.passages} passages (encoded: {encoded}) "
                f"in {report.seconds:.1f} s -> {report.folder}")
+
+
+@app.command("prepare-models")
+def prepare_models(library: LibraryOpt = None) -> None:
+    """Prepare the encoders' models in CASEBOOK_MODEL_DIR, so a server (or an image) starts without it."""
+    from casebook.search.embed import encoders_for
+
+    settings = settings_for(library)
+    names = [encoder.name for _, encoder in encoders_for(settings)]
+    typer.echo(f"prepared {', '.join(names) or 'no encoders'} for {settings.threads} thread(s) "
+               f"in {settings.model_cache}")
 
 
 TypeOpt = Annotated[Optional[list[str]], typer.Option("--type", help="case, theory or script (repeatable).")]
@@ -250,23 +299,36 @@ def search(
 
 @app.command("eval")
 def eval_(
-    file: Annotated[Path, typer.Argument(help="Eval JSONL (see ../shared/eval/README.md).")],
+    files: Annotated[list[Path], typer.Argument(help=(
+        "Eval JSONL file(s) (see ../shared/eval/README.md); give a file of `kind: ood` questions too "
+        "to measure the relevance calibration."))],
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Retrieval quality: hit@1, hit@3, MRR@10 overall and per kind, and out-of-domain flagging."""
+    """Retrieval quality: hit@1, hit@3, MRR@10 overall and per kind; out-of-domain flagging and relevance."""
     from casebook.search.evaluate import format_table, judge, metrics, read_queries
 
-    if not file.is_file():
-        fail(f"{file} is not a file", 2)
+    for file in files:
+        if not file.is_file():
+            fail(f"{file} is not a file", 2)
     engine = open_engine(library)
-    report = metrics([judge(engine, row) for row in read_queries(file)])
+    report = metrics([judge(engine, row) for file in files for row in read_queries(file)])
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
     for miss in report["misses"]:
         typer.echo(f"  not first: {miss['id']} ({miss['kind']}) rank={miss['rank']} top={miss['top']}")
     typer.echo(format_table(report))
+
+
+@app.command("eval-suggest")
+def eval_suggest(library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
+    """Leave-one-out quality of import suggestions: precision and recall at 3 and 5 per field
+    (situations and products compared as vocabulary concepts)."""
+    from casebook.search.suggest_eval import format_table, leave_one_out
+
+    report = leave_one_out(open_engine(library, quiet=as_json))
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
 
 
 @app.command()
@@ -392,18 +454,28 @@ def insights(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 for every one.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the index once.")] = 1,
+    workers: Annotated[int, typer.Option(min=0, help=(
+        "Worker processes; each loads the index once. 0: one per CPU this process may use."))] = 1,
     library: LibraryOpt = None,
 ) -> None:
     """Start the HTTP API (/v1, docs at /docs) and the pages with uvicorn; builds the index first if needed."""
     from casebook.api.server import run
-    from casebook.search import store
+    from casebook.search import artifact, store
     from casebook.search.embed import encoder_specs
 
     settings = settings_for(library)
-    if store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders)):
-        index(library=library, quiet=False)  # once here, not once per worker
+    if (not artifact.is_read_only(settings.index_path)  # an artifact is served as it is, never built here
+            and store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders))):
+        index(library=library, quiet=False, out=None)  # once here, not once per worker
     run(host, port, workers, library)
+
+
+@app.command()
+def mcp(library: LibraryOpt = None) -> None:
+    """Serve the library to an assistant over MCP on stdin/stdout (a desktop client starts this command)."""
+    from casebook.api.mcp import run_stdio
+
+    run_stdio(settings_for(library))
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Literal
@@ -9,8 +10,12 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The checkout's own library (cases/ and playbook/ beside the package), used when none is named.
-BUILTIN_LIBRARY = Path(__file__).resolve().parent.parent
+from casebook.cpu import available_cpus
+from casebook.errors import CasebookError
+from casebook.library import builtin_library, is_installed_library
+
+# The library used when none is named: package data when installed, the checkout's folders otherwise.
+BUILTIN_LIBRARY = builtin_library()
 
 
 class Settings(BaseSettings):
@@ -21,16 +26,25 @@ class Settings(BaseSettings):
     library: Path = Field(default=BUILTIN_LIBRARY, description=(
         "Library folder holding `cases/` and `playbook/`; defaults to the built-in library."))
     index_dir: Path | None = Field(default=None, description=(
-        "Where the search index is stored; defaults to `<library>/.casebook/index`."))
+        "Where the search index is stored. Unset: `<library>/.casebook/index` when the library's folder is "
+        "writable and not the built-in library of an installed casebook, else `casebook/<library>-<hash>/index` "
+        "in the user's cache folder (`$XDG_CACHE_HOME` or `~/.cache` on Linux). A folder built by "
+        "`casebook index --out DIR` is an artifact: replicas load it read-only, with the library it holds."))
+    model_dir: Path | None = Field(default=None, description=(
+        "Where prepared encoder models (the USE pickle) are kept; defaults to `models` beside the default index folder. "
+        "`casebook prepare-models` fills it; a server that cannot write there prepares them in memory."))
     encoders: str = Field(default="use,e5", description=(
         "Comma-separated dense encoders: `use` (multilingual USE v3), `e5` (multilingual-e5-small "
         "4-bit), or `st:/path/to/sentence-transformers-model`; empty for BM25 only."))
-    threads: int = Field(default=os.cpu_count() or 2, description="CPU threads for the encoders.")
+    threads: int = Field(default=available_cpus(), description=(
+        "CPU threads for the encoders; defaults to the CPUs this process may use (a container's CPU quota)."))
     api_keys: str = Field(default="", description=(
         "Comma-separated API keys; when set, every `/v1` request needs a valid `X-API-Key` header."))
     cors_origins: str = Field(default="", description=(
         "Comma-separated origins allowed by CORS (e.g. the CRM's `https://crm.example.com`)."))
     max_body_bytes: int = Field(default=65536, description="Largest request body the API accepts.")
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description=(
+        "Largest upload `POST /v1/imports` accepts (all its documents together)."))
     query_cache_size: int = Field(default=2048, description=(
         "Query embeddings kept in memory, so a repeated situation is not encoded twice."))
     metrics_dir: Path | None = Field(default=None, description=(
@@ -70,7 +84,8 @@ class Settings(BaseSettings):
         "by default they are open to anyone who can reach the server."))
     reload_interval: float = Field(default=1.0, ge=0, description=(
         "Seconds between a server worker's checks for changed library files or a new index "
-        "version (`casebook index` from another shell); 0 turns live reloading off."))
+        "version (`casebook index` from another shell, `casebook index --out` publishing to an "
+        "artifact); 0 turns live reloading off."))
     save_wait: float = Field(default=10.0, ge=0, description=(
         "Seconds a save through the API waits for its change to be searchable in the worker that "
         "answered (the answer says whether it is); other workers follow within the reload interval."))
@@ -81,12 +96,18 @@ class Settings(BaseSettings):
 
     @property
     def index_path(self) -> Path:
-        return self.index_dir or self.library / ".casebook" / "index"
+        return self.index_dir or state_folder(self.library) / "index"
 
     @property
     def model_cache(self) -> Path:
-        """Prepared encoder models, kept beside the index so a cold start is fast."""
-        return self.index_path.parent / "models"
+        """Prepared encoder models, kept so a cold start is fast (not beside an artifact: replicas
+        load that read-only)."""
+        if self.model_dir is not None:
+            return self.model_dir
+        try:
+            return state_folder(self.library) / "models"
+        except CasebookError:  # nowhere writable: the encoders prepare their models in memory
+            return self.library / ".casebook" / "models"
 
     @property
     def events_file(self) -> Path:
@@ -113,6 +134,34 @@ class Settings(BaseSettings):
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def state_folder(library: Path) -> Path:
+    """Where a library's index and prepared models go when CASEBOOK_INDEX_DIR is not set.
+
+    Beside the library (`.casebook/`) when that folder can be written, except for the library an
+    installed casebook carries (site-packages is no place for state, and is often read-only); else a
+    folder of its own in the user's cache folder, named after the library's path.
+    """
+    beside = library / ".casebook"
+    if not is_installed_library(library) and can_write(beside):
+        return beside
+    from platformdirs import user_cache_path
+
+    key = hashlib.sha1(str(library.resolve()).encode()).hexdigest()[:12]
+    cached = user_cache_path("casebook", appauthor=False) / f"{library.resolve().name}-{key}"
+    if can_write(cached):
+        return cached
+    raise CasebookError(f"no writable place for the search index of {library}: neither {beside} nor "
+                        f"{cached} can be written; set CASEBOOK_INDEX_DIR to a writable folder")
+
+
+def can_write(folder: Path) -> bool:
+    """True when `folder` exists as a writable folder, or can be made in its nearest existing parent."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
 
 
 def get_settings(library: Path | None = None) -> Settings:

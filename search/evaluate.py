@@ -1,4 +1,5 @@
-"""Retrieval quality on a JSONL query set: hit@1, hit@3, MRR@10 overall and per kind, OOD flagging.
+"""Retrieval quality on a JSONL query set: hit@1, hit@3, MRR@10 overall and per kind, OOD flagging,
+and how well the calibrated relevance fits the labels (Brier score, flag rates per language).
 
 A row is a search query (`{"query": ...}`, judged on the search results) or a CRM record
 (`{"customer": {...}}`, judged on what recommend returns: with `expect_type: case` the rank among
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from casebook.errors import BadQuery
+from casebook.search.calibration_fit import brier, flag_rates
 from casebook.search.engine import Engine
+from casebook.search.tokenize import has_chinese
 
 
 @dataclass
@@ -24,6 +27,9 @@ class QueryResult:
     rank: int | None  # 1-based rank of the first relevant item in the top 10, None if absent
     low_confidence: bool
     top: list[str]
+    lang: str = "zh"
+    relevance: list[float] = field(default_factory=list)  # of each hit in the top 10
+    labels: list[int] = field(default_factory=list)  # 1 where that hit is relevant
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
@@ -42,22 +48,26 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _labels(engine: Engine, paths: list[str], wanted: list[str]) -> list[int]:
+    """1 for each item whose file holds one of the `wanted` strings, else 0."""
+    return [int(any(s in (engine.library.root / path).read_text(encoding="utf-8") for s in wanted)) for path in paths]
+
+
 def _first_relevant(engine: Engine, paths: list[str], wanted: list[str]) -> int | None:
     """1-based rank of the first item whose file holds one of the `wanted` strings."""
-    for position, path in enumerate(paths, start=1):
-        text = (engine.library.root / path).read_text(encoding="utf-8")
-        if any(s in text for s in wanted):
-            return position
-    return None
+    labels = _labels(engine, paths, wanted)
+    return labels.index(1) + 1 if 1 in labels else None
 
 
 def judge(engine: Engine, row: dict[str, Any], k: int = 10) -> QueryResult:
     if "customer" in row:
         return judge_recommendation(engine, row, k)
     response = engine.search(row["query"], k=k)
-    rank = _first_relevant(engine, [h.path for h in response.results], row.get("relevant_if_contains") or [])
+    labels = _labels(engine, [h.path for h in response.results], row.get("relevant_if_contains") or [])
+    rank = labels.index(1) + 1 if 1 in labels else None
     return QueryResult(row["id"], row.get("kind", "all"), rank, response.low_confidence,
-                       [h.id for h in response.results[:3]])
+                       [h.id for h in response.results[:3]], lang="zh" if has_chinese(row["query"]) else "en",
+                       relevance=[h.relevance for h in response.results], labels=labels)
 
 
 def judge_recommendation(engine: Engine, row: dict[str, Any], k: int = 10) -> QueryResult:
@@ -95,6 +105,11 @@ def metrics(results: list[QueryResult]) -> dict[str, Any]:
                 "in_domain_flagged": sum(r.low_confidence for r in in_domain)},
         "misses": [{"id": r.id, "kind": r.kind, "rank": r.rank, "top": r.top}
                    for r in in_domain if r.rank != 1],
+        "relevance": {
+            "brier": round(brier([p for r in results for p in r.relevance], [y for r in results for y in r.labels]), 4),
+            "hits": sum(len(r.relevance) for r in results),
+            "flags": flag_rates([(r.lang, r.kind == "ood", r.low_confidence) for r in results]),
+        } if ood else None,
     }
 
 
@@ -106,4 +121,10 @@ def format_table(report: dict[str, Any]) -> str:
     ood = report["ood"]
     lines.append(f"out-of-domain flagged low confidence: {ood['flagged']}/{ood['n']}; "
                  f"in-domain flagged: {ood['in_domain_flagged']}/{report['overall']['n']}")
+    relevance = report.get("relevance")
+    if relevance:  # only with out-of-domain queries: otherwise the labels say nothing about flagging
+        lines.append(f"relevance: Brier score {relevance['brier']:.4f} over {relevance['hits']} hits")
+        lines.append("flagged by language: " + "; ".join(
+            f"{name} {g['flagged']}/{g['n']}" for name, g in relevance["flags"].items()
+            if name.endswith(("_zh", "_en"))))
     return "\n".join(lines)

@@ -33,15 +33,25 @@ def zscores(scores: np.ndarray, top: int = TOP) -> np.ndarray:
     return (clipped - head.mean()) / spread
 
 
-def fuse(signals: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    """Weighted sum of the z-scored signals, weights renormalised over the signals present."""
-    present = {name: w for name, w in weights.items() if name in signals and w > 0}
+def zscored(signals: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every signal's per-query z-scores (fusion and the relevance calibration both read them)."""
+    return {name: zscores(values) for name, values in signals.items()}
+
+
+def combine(z: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Weighted sum of z-scored signals, weights renormalised over the signals present."""
+    present = {name: w for name, w in weights.items() if name in z and w > 0}
     total = sum(present.values()) or 1.0
     fused = None
     for name, weight in present.items():
-        part = (weight / total) * zscores(signals[name])
+        part = (weight / total) * z[name]
         fused = part if fused is None else fused + part
     if fused is None:
-        size = len(next(iter(signals.values()))) if signals else 0
+        size = len(next(iter(z.values()))) if z else 0
         return np.zeros(size)
     return fused
+
+
+def fuse(signals: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Weighted sum of the z-scored signals, weights renormalised over the signals present."""
+    return combine(zscored(signals), weights)

@@ -23,7 +23,8 @@ class Hit:
     title_en: str
     summary: str
     summary_en: str
-    score: float
+    score: float  # the fused score: orders the hits of one query, not comparable across queries
+    relevance: float  # calibrated probability in [0, 1] that the item is relevant (search/calibration.py)
     path: str
     snippet: str
     why: Why
@@ -32,7 +33,7 @@ class Hit:
 @dataclass
 class SearchResponse:
     query: str
-    low_confidence: bool
+    low_confidence: bool  # the best relevance among the results is below the calibrated threshold
     results: list[Hit]
 
     def as_dict(self) -> dict[str, Any]:

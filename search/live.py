@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from casebook.loader import item_files
-from casebook.search import store
+from casebook.search import artifact, store
 from casebook.search.embed import Encoder, encoders_for
 from casebook.search.engine import Engine, QueryCache
 from casebook.settings import Settings
@@ -116,7 +116,7 @@ class LiveEngine:
 
     def _run(self) -> None:
         self._refresh(self._observe())
-        if self.settings.reload_interval:
+        if self.settings.reload_interval and not artifact.is_read_only(self.settings.index_path):
             store.prepare_builds()  # the first save after a start is then as quick as later ones
         interval = self.settings.reload_interval or None  # 0: reload only when asked
         while not self._stop.is_set():

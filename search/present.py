@@ -20,7 +20,7 @@ def response_text(response: SearchResponse) -> str:
         lines.append("(nothing in the library looks relevant; the closest items are below)")
     for n, hit in enumerate(response.results, start=1):
         signals = ", ".join(f"{name} #{s['rank']}" for name, s in hit.why.signals.items())
-        lines += [f"{n}. {hit.title}  [{hit.type}] {hit.id}", f"   {hit.title_en}",
+        lines += [f"{n}. {hit.title}  [{hit.type}] {hit.id}  relevance {hit.relevance:.2f}", f"   {hit.title_en}",
                   f"   {plain_snippet(hit.snippet)}", f"   why: {signals}"
                   + (f"; words: {', '.join(hit.why.matched_terms)}" if hit.why.matched_terms else "")
                   + (f"; annotations: {', '.join(hit.why.matched_annotations)}" if hit.why.matched_annotations else "")]

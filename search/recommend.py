@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 from casebook.errors import BadQuery
 from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Item
 from casebook.search.concepts import key
-from casebook.search.engine import Engine
+from casebook.search.engine import Engine, Ranking
 from casebook.search.situation import FREE_TEXT, CustomerSituation, FieldMatch, Wanted, wanted
 
 DEPTH = 25  # items the one search returns; theories and scripts linked from the top cases are added
@@ -62,6 +62,7 @@ class Recommended:
     summary: str
     summary_en: str
     score: float
+    relevance: float  # calibrated probability that the item is relevant to the situation's query
     path: str
     why: RecommendWhy
 
@@ -83,6 +84,7 @@ class _Candidate:
     item: Item
     score: float
     why: RecommendWhy
+    relevance: float = 0.0
 
 
 class Recommender:
@@ -108,29 +110,41 @@ class Recommender:
         if not query:
             raise BadQuery("the situation is empty: give `text`, `events` or other customer fields "
                            "(an ARPU or tenure that is neither high nor long nor new says nothing to match)")
-        response = self.engine.search(query, k=DEPTH, snippets=False)  # recommend shows no snippets
+        ranking = self.engine.rank(query)
+        response = self.engine.respond(ranking, k=DEPTH, snippets=False)  # recommend shows no snippets
         asked = wanted(situation, self.engine.values)
         candidates = {}
         for rank, hit in enumerate(response.results, start=1):
             why = RecommendWhy(matched_terms=list(hit.why.matched_terms),
                                matched_annotations=list(hit.why.matched_annotations), search_rank=rank)
             candidates[hit.id] = self._candidate(self.engine.library.get(hit.id), hit.score, asked, why)
+            candidates[hit.id].relevance = hit.relevance
         top_cases = _best([c for c in candidates.values() if c.item.type == "case"], cases)
         self._add_links(candidates, top_cases, asked)
+        self._rate_linked(ranking, [c for c in candidates.values() if c.why.search_rank is None])
         groups = {t: [c for c in candidates.values() if c.item.type == t] for t in ("theory", "script")}
         chosen_theories = _best(groups["theory"], theories)
         if top_cases and chosen_theories:  # the theories must explain the best case, whatever else fits
             explaining = _best([c for c in groups["theory"] if c.item.id in top_cases[0].item.theories], 1)
             if explaining and explaining[0] not in chosen_theories:
                 chosen_theories[-1] = explaining[0]
+        chosen = {"cases": top_cases, "theories": chosen_theories, "scripts": _best(groups["script"], scripts)}
+        # An event, product or named concept of the customer's that is one of the top case's
+        # annotations is evidence enough on its own, whatever free text came with it.
         matched = bool(top_cases) and any(k in top_cases[0].why.fields for k in ("events", "products", *FREE_TEXT))
+        low = self.engine.calibration.is_low([c.relevance for group in chosen.values() for c in group],
+                                             ranking.scores.chinese)
         return Recommendation(
             query=query,
-            low_confidence=response.low_confidence and not matched,
-            cases=[_public(c) for c in top_cases],
-            theories=[_public(c) for c in chosen_theories],
-            scripts=[_public(c) for c in _best(groups["script"], scripts)],
+            low_confidence=low and not matched,
+            **{group: [_public(c) for c in members] for group, members in chosen.items()},
         )
+
+    def _rate_linked(self, ranking: Ranking, linked: list[_Candidate]) -> None:
+        """Relevance for the items only a link brought in: the same calibration, on their own search scores."""
+        rows = [self.engine.row_of[c.item.id] for c in linked]
+        for candidate, chance in zip(linked, self.engine.relevance(ranking, rows)):
+            candidate.relevance = round(float(chance), 4)
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -203,7 +217,7 @@ def _public(candidate: _Candidate) -> Recommended:
     item = candidate.item
     return Recommended(id=item.id, type=item.type, title=item.title, title_en=item.title_en,
                        summary=item.summary, summary_en=item.summary_en, score=round(candidate.score, 4),
-                       path=item.path, why=candidate.why)
+                       relevance=candidate.relevance, path=item.path, why=candidate.why)
 
 
 _recommenders: WeakKeyDictionary[Engine, Recommender] = WeakKeyDictionary()
@@ -232,6 +246,7 @@ def recommendation_text(result: Recommendation) -> str:
                 why.append("words: " + ", ".join(rec.why.matched_terms[:6]))
             if rec.why.linked_from:
                 why.append("linked from: " + ", ".join(rec.why.linked_from))
-            lines += [f"{n}. {rec.title}  [{rec.id}]  {rec.score:.2f}", f"   {rec.title_en}",
+            lines += [f"{n}. {rec.title}  [{rec.id}]  score {rec.score:.2f}, relevance {rec.relevance:.2f}",
+                      f"   {rec.title_en}",
                       f"   why: {'; '.join(why) or 'search'}"]
     return "\n".join(lines)

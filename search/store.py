@@ -6,6 +6,11 @@ A build writes a new version folder and only then replaces `CURRENT` (os.replace
 so a crash or Ctrl-C mid-build leaves the previous version live. `build.lock` lets one process
 build at a time (server workers, `casebook index` in another shell); `open_fresh` also loads
 under it, so no build prunes a version while another process is reading it.
+
+A version built with `snapshot` (an artifact, search/artifact.py) also holds a copy of the
+library's `cases/` and `playbook/` in `library/`, so replicas load it with nothing but the folder;
+replicas cannot take the lock of a read-only folder, so an artifact keeps the versions before the
+live one instead.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ log = logging.getLogger("casebook.index")
 
 FORMAT = 1
 BATCH = 16
+SNAPSHOT = "library"  # the library copy inside an artifact's version folder
+# An artifact keeps this many versions, so a replica that read CURRENT just before a publish
+# still finds the folder it named while it loads.
+ARTIFACT_VERSIONS = 3
 # The code and word lists that decide what is indexed: an index built with others is stale.
 _RECIPE_FILES = ("chunk.py", "tokenize.py", "bm25.py", "data/terms.txt", "data/stopwords.txt")
 
@@ -79,12 +88,26 @@ def current_version(index_dir: Path) -> Path | None:
 
 def read_manifest(index_dir: Path) -> dict | None:
     folder = current_version(index_dir)
-    if folder is None:
-        return None
+    return None if folder is None else version_manifest(folder)
+
+
+def version_manifest(folder: Path) -> dict | None:
+    """The manifest of one version folder, or None when it cannot be read."""
     try:
         return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def incompatibility(manifest: dict, specs: list[str]) -> str | None:
+    """Why an index built as `manifest` says cannot be searched by this casebook with these encoders."""
+    if manifest.get("format") != FORMAT:
+        return "the index was built by another version of casebook"
+    if manifest.get("recipe") != recipe_hash():
+        return "the chunking or tokenisation changed"
+    if [e["spec"] for e in manifest["encoders"]] != specs:
+        return "the encoders changed"
+    return None
 
 
 def staleness(index_dir: Path, root: Path, specs: list[str], source_hash: str | None = None) -> str | None:
@@ -94,12 +117,9 @@ def staleness(index_dir: Path, root: Path, specs: list[str], source_hash: str | 
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "no index has been built yet"
-    if manifest.get("format") != FORMAT:
-        return "the index was built by another version of casebook"
-    if manifest.get("recipe") != recipe_hash():
-        return "the chunking or tokenisation changed"
-    if [e["spec"] for e in manifest["encoders"]] != specs:
-        return "the encoders changed"
+    reason = incompatibility(manifest, specs)
+    if reason is not None:
+        return reason
     if manifest["library_hash"] != (source_hash or library_hash(root)):
         return "library files changed since the index was built"
     return None
@@ -111,6 +131,7 @@ class BuildReport:
     passages: int
     encoded: dict[str, int]  # passages actually run through each encoder (the rest were reused)
     seconds: float
+    items: int = 0
 
 
 def _previous_vectors(index_dir: Path, name: str) -> dict[str, np.ndarray]:
@@ -148,11 +169,15 @@ def _encode_missing(encoder: Encoder, texts: list[str], hashes: list[str], known
 
 
 def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]],
-          progress: bool = False, source_hash: str | None = None) -> BuildReport:
+          progress: bool = False, source_hash: str | None = None, snapshot: bool = False,
+          previous: Path | None = None) -> BuildReport:
     """Build a new version of the index and make it live; reuse vectors of unchanged passages.
 
     `source_hash` is the `library_hash` taken before `library` was read: a file changed while the
-    build runs then makes the index stale, rather than recorded as indexed.
+    build runs then makes the index stale, rather than recorded as indexed. `snapshot` copies the
+    library into the version (an artifact) and keeps the versions before it that a replica may
+    still be loading; `previous` is the index whose live version's vectors and tokens are reused
+    (default: `index_dir`'s own).
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -163,11 +188,11 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
         chunks = [p for item in items for p in passages(item)]
         texts = [p.text for p in chunks]
         hashes = [sha1(t) for t in texts]
-        tokenizer_spec = _build_lexical(index_dir, folder, items)
+        tokenizer_spec = _build_lexical(previous or index_dir, folder, items)
         encoded, described = {}, []
         for spec, encoder in encoders:
             vectors, encoded[encoder.name] = _encode_missing(
-                encoder, texts, hashes, _previous_vectors(index_dir, encoder.name), progress)
+                encoder, texts, hashes, _previous_vectors(previous or index_dir, encoder.name), progress)
             np.save(folder / f"{encoder.name}.npy", vectors)
             vector_index = VectorIndex.build(vectors)
             vector_index.save(folder / f"{encoder.name}.faiss")
@@ -180,13 +205,15 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
             "items": [{"id": i.id, "path": i.path, "hash": sha1(i.model_dump_json())} for i in items],
             "passages": [{"item": p.item_id, "hash": h} for p, h in zip(chunks, hashes)],
         }
+        if snapshot:
+            manifest["library"] = _copy_library(library.root, folder / SNAPSHOT)
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
         _switch(index_dir, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    _prune(index_dir, keep=folder)
-    return BuildReport(folder, len(chunks), encoded, time.perf_counter() - started)
+    _prune(index_dir, keep=folder, versions=ARTIFACT_VERSIONS if snapshot else 1)
+    return BuildReport(folder, len(chunks), encoded, time.perf_counter() - started, len(items))
 
 
 def _build_lexical(index_dir: Path, folder: Path, items: list) -> dict:
@@ -244,11 +271,22 @@ def _switch(index_dir: Path, folder: Path) -> None:
     os.replace(tmp, index_dir / "CURRENT")
 
 
-def _prune(index_dir: Path, keep: Path) -> None:
-    """Remove old versions, keeping the live one and any build another process has under way."""
-    for old in index_dir.glob("v-*"):
-        if old != keep and (old / "manifest.json").is_file():
-            shutil.rmtree(old, ignore_errors=True)
+def _prune(index_dir: Path, keep: Path, versions: int = 1) -> None:
+    """Remove old versions, keeping the live one, the newest `versions - 1` before it, and any build
+    another process has under way."""
+    finished = sorted((old for old in index_dir.glob("v-*") if old != keep and (old / "manifest.json").is_file()),
+                      key=lambda old: old.stat().st_mtime)
+    for old in finished[:max(0, len(finished) - (versions - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_library(root: Path, target: Path) -> str:
+    """Copy the library's item folders (and whatever else they hold, like the vocabulary) into
+    `target`; the manifest entry that names it."""
+    for folder in ("cases", "playbook"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, target / folder, ignore=shutil.ignore_patterns(".*"))
+    return target.name
 
 
 @dataclass
@@ -265,9 +303,16 @@ class StoredIndex:
 
 def load(index_dir: Path) -> StoredIndex:
     folder = current_version(index_dir)
-    manifest = read_manifest(index_dir)
-    if folder is None or manifest is None:
+    if folder is None:
         raise IndexMissing(f"no index in {index_dir}: run `casebook index`")
+    return load_version(folder)
+
+
+def load_version(folder: Path) -> StoredIndex:
+    """One version folder, read once: CURRENT may move on meanwhile without mixing two versions."""
+    manifest = version_manifest(folder)
+    if manifest is None:
+        raise IndexMissing(f"no index in {folder}: run `casebook index`")
     vectors = {e["name"]: VectorIndex.load(folder / f"{e['name']}.faiss") for e in manifest["encoders"]}
     spec = manifest["tokenizer"]
     tokenizer = Tokenizer(spec["domain_terms"], dictionary=folder / spec["dictionary"], total=spec["total"])

@@ -7,6 +7,7 @@ on two cores at 300k vectors, while a query still scans only a few thousand vect
 from __future__ import annotations
 
 from pathlib import Path
+from threading import Lock
 
 import faiss
 import numpy as np
@@ -19,6 +20,7 @@ class VectorIndex:
 
     def __init__(self, index: faiss.Index) -> None:
         self.index = index
+        self._lock = Lock()
 
     @classmethod
     def build(cls, vectors: np.ndarray) -> VectorIndex:
@@ -48,6 +50,14 @@ class VectorIndex:
         scores, rows = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep]
+
+    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of these passage rows (an IVF index gets its id map on first use)."""
+        if isinstance(self.index, faiss.IndexIVFFlat):
+            with self._lock:
+                if self.index.direct_map.type == faiss.DirectMap.NoMap:
+                    self.index.make_direct_map()
+        return np.vstack([self.index.reconstruct(int(row)) for row in rows])
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))

@@ -81,7 +81,7 @@ def test_feedback_is_documented_with_its_errors(schema):
 
 
 def test_pages_are_not_in_the_contract(schema):
-    assert all(path.startswith(("/v1/", "/healthz", "/readyz", "/metrics")) for path in schema["paths"])
+    assert all(path.startswith(("/v1/", "/dify/", "/healthz", "/readyz", "/metrics")) for path in schema["paths"])
 
 
 def test_editing_endpoints_take_the_file_or_json_and_need_an_editor_key(schema):

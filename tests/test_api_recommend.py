@@ -12,7 +12,7 @@ import pytest
 EVAL = next((p / "shared" / "eval" for p in Path(__file__).resolve().parents if (p / "shared" / "eval").is_dir()),
             Path("shared") / "eval") / "dev.jsonl"
 ROOT = Path(__file__).resolve().parent.parent
-ITEM_FIELDS = {"id", "type", "title", "title_en", "summary", "summary_en", "score", "path", "why"}
+ITEM_FIELDS = {"id", "type", "title", "title_en", "summary", "summary_en", "score", "relevance", "path", "why"}
 
 
 def crm_rows() -> list[dict]:

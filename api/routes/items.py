@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from casebook import editing
 from casebook.api import examples
-from casebook.api.deps import ApiKey, EngineDep, SettingsDep
+from casebook.api.deps import ApiKey, EngineDep
 from casebook.api.schemas import ItemDetail, ItemPage, ItemSummary, error_responses, example_response
 from casebook.model import ID_PATTERN, FrontMatter, ItemType
 from casebook.render import render_markdown
@@ -42,7 +42,6 @@ def list_items(
                                "schema": {"type": "string"}}}}})
 def get_item(
     engine: EngineDep,
-    settings: SettingsDep,
     request: Request,
     item_id: Annotated[str, Path(pattern=ID_PATTERN, max_length=80, examples=["theory-sincere-marketing"],
                                  description="Lower-case ASCII words joined by `-`.")],
@@ -51,7 +50,8 @@ def get_item(
     HTML, and its backlinks; with `Accept: text/markdown`, the file itself. The `ETag` header is
     the file's version, for `If-Match` on PUT and DELETE."""
     known = engine.library.get(item_id)
-    path, data = editing.read_item_file(settings.library, item_id, hint=known.path if known else None)
+    # The library the served index was built from: `settings.library`, or an artifact's own copy.
+    path, data = editing.read_item_file(engine.library.root, item_id, hint=known.path if known else None)
     headers = {"ETag": f'"{editing.etag_of(data)}"'}
     if "text/markdown" in request.headers.get("accept", ""):
         return Response(data, media_type="text/markdown; charset=utf-8", headers=headers)
