@@ -79,7 +79,8 @@ def _installed(package: str) -> bool:
 def debian_packages() -> None:
     """Debian's packages the tests drive (nothing is downloaded at run time): Chromium and its driver
     for the browser tests; LibreOffice (Impress, Writer), poppler-utils and the Noto CJK fonts to
-    render exported slides and handouts to PDF and read them back; HAProxy for the cluster test."""
+    render exported slides and handouts to PDF and read them back (and to render the intake tests'
+    real PDFs with Chinese text); HAProxy for the cluster test."""
     if not shutil.which("dpkg-query"):
         print("not Debian: install Chromium, chromedriver, LibreOffice, poppler and Noto CJK yourself", flush=True)
         return

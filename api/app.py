@@ -20,7 +20,17 @@ from casebook.api import dify, errors, metrics
 from casebook.api import mcp as mcp_face
 from casebook.api.deps import engine_of, start_live_engine
 from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
-from casebook.api.routes import editing, feedback, health, insights, items, recommend, search, vocabulary
+from casebook.api.routes import (
+    editing,
+    feedback,
+    health,
+    imports,
+    insights,
+    items,
+    recommend,
+    search,
+    vocabulary,
+)
 from casebook.events import NullRecorder, open_recorder
 from casebook.settings import Settings, get_settings
 
@@ -55,14 +65,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings, app.state.live = settings, None
     errors.install(app)
     for router in (health.router, recommend.router, search.router, items.router, vocabulary.router, feedback.router,
-                   insights.router, editing.router, editor_router, dify.router, pages_router):
+                   insights.router, editing.router, imports.router, editor_router, dify.router, pages_router):
         app.include_router(router)
     mcp = mcp_face.mount(app, settings, lambda: engine_of(app),
                          lambda: getattr(app.state, "recorder", None) or NullRecorder())
     # Added innermost first: RequestContext wraps everything, then CORS (answers preflights without a
     # key), then the editor pages' session and gate, then the key check (before any body is read),
     # then the URL and body checks.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       larger={imports.PATH: (settings.max_upload_bytes, "CASEBOOK_MAX_UPLOAD_BYTES")})
     app.add_middleware(Utf8Url)
     # Reads need a key only when read keys are set; an editor key then reads too.
     read_keys = settings.read_keys

@@ -25,6 +25,7 @@ from casebook.errors import (
     NotInAnswer,
     UnknownRequest,
 )
+from casebook.importers import NothingImported
 
 log = logging.getLogger("casebook.api")
 
@@ -35,7 +36,8 @@ KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 422, IndexMissing: 503,
                                               LibraryError: 503, InvalidItem: 422, EditConflict: 412,
                                               PreconditionRequired: 428, ItemInUse: 409,
-                                              UnknownRequest: 404, NotInAnswer: 422, EventStoreError: 503}
+                                              UnknownRequest: 404, NotInAnswer: 422, EventStoreError: 503,
+                                              NothingImported: 422}
 # What Starlette and FastAPI say, in words that tell a client what to do.
 CLEARER = {
     "There was an error parsing the body": "the body could not be read: send UTF-8 JSON with "
@@ -96,6 +98,9 @@ async def handle_error(request: Request, exc: Exception) -> Response:
                             headers=getattr(exc, "headers", None))
     if isinstance(exc, InvalidItem):  # every problem, by field, so an editor can fix them all at once
         details = [{k: v for k, v in asdict(p).items() if v is not None} for p in exc.problems]
+        return render_error(request, 422, str(exc), details)
+    if isinstance(exc, NothingImported):  # each file's reason, by file name
+        details = [{"field": name, "message": message} for name, message in exc.problems[:MAX_DETAILS]]
         return render_error(request, 422, str(exc), details)
     if isinstance(exc, CasebookError):
         status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)

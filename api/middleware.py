@@ -133,19 +133,22 @@ class BodyLimit:
     """Refuse bodies over `max_bytes` with a 413, by `Content-Length` or while reading a chunked body.
 
     The body is read here (at most `max_bytes`) and handed on whole, so the app never sees a cut one.
+    `larger` gives paths their own limit and the setting that sets it (document uploads).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, tuple[int, str]] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, setting = self.larger.get(scope["path"], (self.max_bytes, "CASEBOOK_MAX_BODY_BYTES"))
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send, declared)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, declared, limit, setting)
             return
         chunks, size, more = [], 0, True
         while more:
@@ -154,8 +157,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send, f"more than {self.max_bytes}")
+            if size > limit:
+                await self._refuse(scope, receive, send, f"more than {limit}", limit, setting)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -170,9 +173,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, size: str) -> None:
-        message = (f"the request body is {size} bytes; the limit is {self.max_bytes} "
-                   "(setting CASEBOOK_MAX_BODY_BYTES)")
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, size: str, limit: int, setting: str) -> None:
+        message = f"the request body is {size} bytes; the limit is {limit} (setting {setting})"
         await render_error(Request(scope), 413, message, headers={"Connection": "close"})(scope, receive, send)
 
 

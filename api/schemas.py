@@ -295,7 +295,7 @@ ERROR_WHEN = {
     404: "No item has this id.",
     409: "Other items link to this one; remove those links first.",
     412: "The item changed since the `If-Match` ETag was read (or, without `If-Match`, it already exists).",
-    413: "The body is larger than CASEBOOK_MAX_BODY_BYTES.",
+    413: "The body is larger than CASEBOOK_MAX_BODY_BYTES (CASEBOOK_MAX_UPLOAD_BYTES for an upload).",
     415: "The body is neither `text/markdown` nor `application/json`.",
     422: "A field or parameter is invalid; `details` names each one.",
     428: "`If-Match` is required (the item's ETag from GET).",
@@ -311,3 +311,33 @@ def error_responses(*codes: int) -> dict[int | str, dict]:
 def example_response(example: dict) -> dict[int | str, dict]:
     """The `responses=` entry that shows one real 200 answer."""
     return {200: {"content": {"application/json": {"example": example}}}}
+
+
+# --- document imports (POST /v1/imports) ------------------------------------------------------
+
+class ImportedDraft(BaseModel):
+    id: str = Field(description="The draft's new id (not yet in the library).")
+    title: str
+    document: str = Field(description="The uploaded file it was cut from.")
+    review: list[str] = Field(description="Fields still to review; lint refuses the item until the list is empty.")
+    markdown: str = Field(description=(
+        "The draft item file: save it, once reviewed, with `PUT /v1/items/{id}` (`text/markdown`)."))
+
+
+class ImportProblem(BaseModel):
+    document: str
+    reason: str = Field(description="`empty`, `encrypted`, `image-only`, `not-a-document`, `no-text`, `damaged`.")
+    message: str
+
+
+class ImportUnplaced(BaseModel):
+    document: str
+    text: str = Field(description="Text that belongs to no case (before the first one), for the editor to see.")
+
+
+class ImportResult(BaseModel):
+    """What the intake made of the uploaded documents; nothing is written to the library."""
+
+    drafts: list[ImportedDraft]
+    unplaced: list[ImportUnplaced]
+    problems: list[ImportProblem] = Field(description="Files (or parts) that could not be imported, and why.")

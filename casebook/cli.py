@@ -140,23 +140,34 @@ def show(item_id: str, library: LibraryOpt = None, as_json: JsonOpt = False) -> 
 
 @app.command("import")
 def import_(
-    raw: Annotated[Path, typer.Argument(help="Raw text in the case-collection format.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the draft items, e.g. cases/.")],
+    files: Annotated[list[Path], typer.Argument(help="Word, PowerPoint, PDF, HTML, Markdown or text files.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the drafts: cases/, or a library root.")],
     slug: Annotated[Optional[str], typer.Option(help="Id stem for the drafts (case-<slug>-NN).")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite drafts that exist.")] = False,
+    suggest: Annotated[bool, typer.Option(help="Suggest annotations from the library (loads the index).")] = True,
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Turn a raw case collection into draft case items to annotate."""
-    from casebook.importer import import_document
+    """Turn documents into draft items with suggested annotations; each lists the fields to review."""
+    from casebook.importers import import_documents
+    from casebook.importers.intake import report_text
 
-    if not raw.is_file():
-        fail(f"{raw} is not a file", 2)
-    try:
-        written = import_document(raw, out, slug=slug, force=force)
-    except FileExistsError as exc:
-        fail(str(exc))
-    for path in written:
-        typer.echo(str(path))
-    typer.echo(f"{len(written)} draft case(s); fill in every TODO, then run `casebook lint`", err=True)
+    lib = open_library(library)
+    suggester = None
+    if suggest:
+        from casebook.search.suggest import Suggester
+
+        suggester = Suggester(open_engine(library, quiet=as_json))
+    report = import_documents(files, lib, out, suggester=suggester, slug=slug, force=force)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for line in report_text(report):
+            typer.echo(line)
+        typer.echo(f"{len(report.drafts)} draft(s) from {len(files)} file(s); check each field under `review:`, "
+                   "remove it from the list, replace every TODO, then run `casebook lint`", err=True)
+    if not report.imported:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -308,6 +319,16 @@ def eval_(
     for miss in report["misses"]:
         typer.echo(f"  not first: {miss['id']} ({miss['kind']}) rank={miss['rank']} top={miss['top']}")
     typer.echo(format_table(report))
+
+
+@app.command("eval-suggest")
+def eval_suggest(library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
+    """Leave-one-out quality of import suggestions: precision and recall at 3 and 5 per field
+    (situations and products compared as vocabulary concepts)."""
+    from casebook.search.suggest_eval import format_table, leave_one_out
+
+    report = leave_one_out(open_engine(library, quiet=as_json))
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
 
 
 @app.command()

@@ -75,8 +75,9 @@ def etag_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# Keys a library file carries only when they say something (`also_from: []` is in no file).
-WRITTEN_WHEN_SET = frozenset({"also_from"})
+# Keys a library file carries only when they say something (`also_from: []` is in no file, and a
+# reviewed item drops its emptied `review:` list, which only drafts carry).
+WRITTEN_WHEN_SET = frozenset({"also_from", "review"})
 
 
 def compose(front_matter: Mapping[str, Any], body: str) -> str:

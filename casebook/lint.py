@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from casebook.chrome import BROKEN_CHARS_RE, find_chrome
 from casebook.loader import Library, Problem, duplicate_ids, key_line, read_library
 from casebook.model import TYPE_FOLDERS, Item
+from casebook.personal_numbers import MASKED_EXAMPLE, personal_numbers
 from casebook.vocabulary_lint import Fix, check_terms, fix_file
 
 _PLACEHOLDER = "TODO"
 # A case whose source breaks off says so twice, in step: this tag and an editor's section.
 STUB_TAG, STUB_HEADING = "incomplete", "## 编者按：原文残缺"
-# Customer numbers must be masked (138XXXX1234) before a text is stored: a mainland mobile
-# number, or an 18-character resident ID number.
-PERSONAL_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(?:1[3-9]\d{9}|\d{17}[\dXx])(?![0-9A-Za-z])")
 
 
 def front_and_offset(text: str) -> tuple[str, int]:
@@ -61,18 +58,21 @@ def check_item(library: Library, item: Item, text: str | None = None) -> list[Pr
         report("outcome", "only a case has an outcome")
     if item.type != "case" and item.scripts:
         report("scripts", "only a case lists scripts")
-    for key, value in item.model_dump(exclude={"body", "path"}).items():
+    if item.review:
+        report("review", f"fields still to review: {', '.join(item.review)}; "
+                         "remove each from `review:` once checked")
+    for key, value in item.model_dump(exclude={"body", "path", "review"}).items():
         if _PLACEHOLDER in str(value):
             report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft")
-        if PERSONAL_NUMBER_RE.search(str(value)):
-            report(key, f"{key}: holds a phone or ID number; mask it (138XXXX1234)")
+        if personal_numbers(str(value)):
+            report(key, f"{key}: holds a phone or ID number; mask it ({MASKED_EXAMPLE})")
     for number, phrase in find_chrome(item.body):
         report_body(body_line + number - 1, f"page chrome left in the body: {phrase!r}")
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
             report_body(number, "broken characters (e.g. U+FFFD) in the body")
-        if PERSONAL_NUMBER_RE.search(line):
-            report_body(number, "a phone or ID number in the body; mask it (138XXXX1234)")
+        if personal_numbers(line):
+            report_body(number, f"a phone or ID number in the body; mask it ({MASKED_EXAMPLE})")
     problems += _stub_marks(item, front, body_line)
     if len(library.vocabulary):  # an unreadable vocabulary is one problem, not one per term
         problems += check_terms(library.vocabulary, item.path, text)

@@ -118,6 +118,10 @@ class FrontMatter(BaseModel):
     theories: list[str] = Field(default_factory=list, description=(
         "Cases and scripts: ids of the theories it illustrates or applies."))
     scripts: list[str] = Field(default_factory=list, description="Cases: ids of scripts that fit it.")
+    review: list[str] = Field(default_factory=list, description=(
+        "Fields whose values were suggested by `casebook import` and not yet checked by an editor "
+        "(e.g. `[situations, theories, title_en]`). `casebook lint` refuses an item while this list "
+        "is non-empty: check each field, correct it, then remove its name from `review`."))
 
     @field_validator("tags")
     @classmethod
@@ -128,6 +132,14 @@ class FrontMatter(BaseModel):
         if bad:
             raise ValueError(f"tags must be lower-case ASCII words, not {bad}")
         return tags
+
+    @field_validator("review")
+    @classmethod
+    def _review_names_fields(cls, review: list[str]) -> list[str]:
+        unknown = [name for name in review if name not in cls.model_fields or name in ("id", "review")]
+        if unknown:
+            raise ValueError(f"review lists field names; {unknown} is not a field to review")
+        return review
 
     @field_validator("kind")
     @classmethod

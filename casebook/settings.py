@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     cors_origins: str = Field(default="", description=(
         "Comma-separated origins allowed by CORS (e.g. the CRM's `https://crm.example.com`)."))
     max_body_bytes: int = Field(default=65536, description="Largest request body the API accepts.")
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description=(
+        "Largest upload `POST /v1/imports` accepts (all its documents together)."))
     query_cache_size: int = Field(default=2048, description=(
         "Query embeddings kept in memory, so a repeated situation is not encoded twice."))
     metrics_dir: Path | None = Field(default=None, description=(

@@ -50,7 +50,7 @@ def page(browser, pages_server, downloads):
 # ==== JSON API and recommend: one real server, one engine (tests/test_api_*.py, test_recommend.py) ====
 # `api` is one `casebook serve` subprocess for the whole session, on a free loopback port and the
 # built-in library (its index at the default location, so it is built once and reused), started
-# with API keys and a CORS origin so every hardening rule can be tested against it. `client` sends
+# with API keys, an editor key and a CORS origin so every hardening rule can be tested against it. `client` sends
 # a valid key; `anonymous` sends none. `engine` is the library-level engine for test_recommend.py.
 # ruff: noqa: E402 - each block of this file imports what it uses at its own head
 
@@ -66,6 +66,8 @@ import httpx as _httpx
 import pytest as _pytest
 
 API_KEYS = ("test-key-one", "test-key-two")
+EDITOR_KEY = "test-editor-key"  # for the routes that write nothing (POST /v1/imports)
+MAX_UPLOAD_BYTES = 1_000_000  # small, so a test can exceed it cheaply
 CRM_ORIGIN = "https://crm.example.com"
 API_START_TIMEOUT = 600  # seconds; the first start on a fresh checkout builds the index
 
@@ -96,7 +98,8 @@ def api(tmp_path_factory):
     log, events = folder / "serve.log", folder / "events.sqlite3"
     # the tests' traffic goes to a store of their own, not the one beside the library's index
     env = {**_os.environ, "CASEBOOK_API_KEYS": ",".join(API_KEYS), "CASEBOOK_CORS_ORIGINS": CRM_ORIGIN,
-           "CASEBOOK_EVENTS_PATH": str(events)}
+           "CASEBOOK_EVENTS_PATH": str(events), "CASEBOOK_EDITOR_KEYS": f"tester:{EDITOR_KEY}",
+           "CASEBOOK_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES)}
     with log.open("w") as out:
         process = _subprocess.Popen(
             [_sys.executable, "-m", "casebook", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -10,8 +10,10 @@ import yaml
 from casebook.vocabulary import VOCABULARY_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-EVAL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+# `shared/` sits beside the checkout (../shared), or beside the folder of worktrees (../../shared).
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "seeds").is_dir()), ROOT.parent / "shared")
+SEEDS = SHARED / "seeds"
+EVAL = SHARED / "eval" / "dev.jsonl"
 
 
 def copy_library(target: Path, ids: list[str] | None = None) -> Path:

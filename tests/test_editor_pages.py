@@ -1,10 +1,10 @@
 """The editor pages in a real browser (issue 11, "Done when"): sign in, create an item with the
 pickers, see a lint problem appear as the trainer types, fix it, save, and find the item on the
-search page.
+search page; and (point 3) upload a Word file on the import page and open one of its drafts.
 
 One `casebook serve` for the module on a copy of the library and of its built index (the save
 re-encodes only the new item's passages), with a read key set, so the page's calls to the API pass
-on the session alone, and a user list with one trainer. Time: about 30 s on 2 cores (measured: 25 s, with other helpers busy on the same machine).
+on the session alone, and a user list with one trainer. Time: about 30 s on 2 cores (measured: 27 s with the upload test's 5 s, with other helpers busy on the same machine).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 from browser import casebook_server, navigate
+from documents import build_docx, collection_cases
 from helpers import copy_library_and_index
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -33,6 +34,7 @@ TITLE = "骆驼营业厅的挽留测试案例"
 THEORY = "theory-sincere-marketing"
 SCRIPT = "script-retention-probing-questions"
 PHONE, MASKED = "13812345678", "138XXXX5678"
+IMPORT_TIMEOUT = 60  # seconds: reading the document and suggesting annotations on a busy machine
 SAVE_TIMEOUT = 90  # seconds: the save waits until the server searches the new item (CASEBOOK_SAVE_WAIT)
 
 
@@ -164,3 +166,27 @@ def test_save_over_someone_elses_change_is_refused_and_keeps_the_trainers_text(e
     assert editor.find_element(By.ID, "conflict-open").get_attribute("target") == "_blank"
     assert title.get_attribute("value").endswith("（修订）二")
     assert path.read_text(encoding="utf-8") == theirs
+
+
+def test_upload_a_word_file_lists_its_drafts_and_opens_one_in_the_form(editor, site, tmp_path):
+    cases = collection_cases()[:2]
+    document = build_docx(tmp_path / "社区经理案例.docx", "社区经理营销案例", cases)
+    sign_in(editor, site, "/editor")
+    navigate(editor, lambda: editor.find_element(By.ID, "import-documents").click())
+    assert editor.current_url.endswith("/editor/import")
+
+    editor.find_element(By.ID, "import-files").send_keys(str(document))
+    editor.find_element(By.ID, "import-submit").click()
+    drafts = wait(editor, lambda d: d.find_elements(By.CSS_SELECTOR, "#import-drafts .import-draft"), IMPORT_TIMEOUT)
+    assert len(drafts) >= 2
+    titles = [d.find_element(By.CSS_SELECTOR, ".import-draft-title").text for d in drafts]
+    assert any(case.heading in title for case in cases for title in titles)
+    assert all(d.find_element(By.CSS_SELECTOR, ".import-draft-review").text for d in drafts)
+    draft_id = drafts[0].get_attribute("data-id")
+
+    navigate(editor, lambda: editor.find_element(By.ID, "open-draft-1").click())
+    assert editor.find_element(By.ID, "f-title").get_attribute("value") == titles[0]
+    assert editor.find_element(By.ID, "f-id").get_attribute("value") == draft_id
+    assert editor.find_elements(By.CSS_SELECTOR, "#review .review-row input")  # fields to tick off first
+    assert any(case.paragraphs[0][:20] in editor.find_element(By.ID, "f-body").get_attribute("value") for case in cases)
+    assert not (site.library / "cases" / f"{draft_id}.md").exists()  # nothing written until saved

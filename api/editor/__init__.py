@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from casebook.api.editor import pages, sign_in, web
+from casebook.api.editor import import_page, pages, sign_in, web
 
 router = APIRouter(include_in_schema=False)
-for module in (web, sign_in, pages):
+for module in (web, sign_in, pages, import_page):
     router.include_router(module.router)

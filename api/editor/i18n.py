@@ -99,6 +99,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "save.failed": ("保存失败：", "Not saved: "),
     "unsaved": ("有未保存的修改", "Unsaved changes"),
     "general": ("整体", "The item"),
+    "import.link": ("导入文档", "Import documents"),
+    "import.title": ("导入 Word、PowerPoint 或 PDF 文档", "Import Word, PowerPoint or PDF documents"),
+    "import.intro": ("上传文档后，每个案例成为一份草稿，原文照录，客户号码已遮盖，标注是自动建议的。"
+                     "打开草稿，逐项核对建议字段并勾选，然后保存发布。上传本身不会写入资料库。",
+                     "Upload documents: each case in them becomes a draft, its wording verbatim, customers' "
+                     "numbers masked, its annotations suggested. Open a draft, check and tick each suggested "
+                     "field, then save to publish. Uploading writes nothing to the library."),
+    "import.files": ("选择文件（.docx、.pptx、.pdf、.html、.md、.txt，可多选）",
+                     "Choose files (.docx, .pptx, .pdf, .html, .md, .txt; several at once)"),
+    "import.submit": ("上传并生成草稿", "Upload and make drafts"),
+    "import.running": ("正在读取文档……", "Reading the documents…"),
+    "import.none_chosen": ("请先选择文件。", "Choose a file first."),
+    "import.failed": ("导入失败：", "Import failed: "),
+    "import.drafts": ("份草稿", "draft(s)"),
+    "import.document": ("来源文件：", "From: "),
+    "import.review": ("待核对：", "To review: "),
+    "import.reviewed": ("无待核对字段", "Nothing to review"),
+    "import.open": ("在编辑器中打开", "Open in the editor"),
+    "import.problems": ("无法导入的文件", "Files that could not be imported"),
+    "import.unplaced": ("不属于任何案例的文字（未导入）", "Text that belongs to no case (not imported)"),
+    "import.earlier": ("上次上传的草稿（仅保存在本浏览器标签页中）", "Drafts of the last upload (kept in this browser tab only)"),
 }
 
 
@@ -115,5 +136,5 @@ class EditorWords(Words):
     def script_words(self) -> dict[str, str]:
         """The words the editor's script shows (save results, checks), for its JSON data block."""
         keys = [k for k in STRINGS if k.split(".")[0] in ("check", "save", "saved", "saving", "picker", "unsaved",
-                                                          "general", "review")]
+                                                          "general", "review", "import")]
         return {key: self(key) for key in keys}

@@ -395,5 +395,5 @@
     ev.preventDefault();
     ev.returnValue = W.unsaved;
   });
-  if (!creating()) check(); // an existing item: show what lint says about it now
+  if (!creating() || currentId()) check(); // an existing item or a draft: show what lint says about it now
 })();

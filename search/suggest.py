@@ -1,0 +1,149 @@
+"""Suggested annotations for a draft: from the vocabulary found in its text and from its nearest
+items in the library (the search engine's hybrid ranking of the draft's own text).
+
+Every value is ranked by evidence: a neighbour that carries it adds its similarity weight; the
+text naming it (a vocabulary term of a situation, product or tag, a segment or channel word, a
+theory's name) adds a
+bonus as large as the best neighbour's weight; for theory links, the theory items nearest to the
+draft add their own weight. Nothing here writes or prints; the core marks every value for review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from casebook.importers.drafts import Draft, prose
+from casebook.importers.terms import CHANNEL_WORDS, SEGMENT_WORDS, normalise, vocabulary_of, words_found
+from casebook.model import KINDS, Item
+from casebook.search.engine import WEIGHTS, Engine
+from casebook.search.fusion import fuse
+
+QUERY_CHARS = 500  # the draft's title and first sentences: about one e5 window of Chinese text
+NEIGHBOURS = 8
+# How many values of each field go into a draft's front matter (the eval ranks deeper).
+WRITE = {"situations": 5, "products": 3, "segments": 2, "channels": 2, "tags": 6, "theories": 3, "scripts": 1}
+KEEP_SHARE = 0.25  # a value is written only with at least this share of the best value's score
+NEAR_THEORIES = 5  # theory items nearest to the draft that count as links
+NAME_BONUS = 1.0  # a theory the text names counts this many times the best neighbour's weight
+TYPE_VOTERS = 3  # nearest items whose types vote for the draft's type
+KIND_OF_FIELD = {"situations": "situation", "products": "product", "tags": "tag"}
+FIELD_OF_KIND = {kind: name for name, kind in KIND_OF_FIELD.items()}
+_NAME_SUFFIX = re.compile(r"(营销|理论|法则|定律|模型|策略|管理|计划|原理|沟通|分析|步|细分|销售|挽留|服务)$")
+_NAME_SPLIT = re.compile(r"[：:（）()“”\"、,，—\-─·/与和及]+")
+_DIALOGUE = re.compile(r"^(?:[-*]\s*)?(?:\*\*)?[\u4e00-\u9fff]{1,6}(?:\*\*)?[：:]", re.M)
+
+
+@dataclass
+class Ranked:
+    """Every candidate value of every field, best first, with its score (for writing and measuring)."""
+
+    fields: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    type: str = "case"
+    kind: str = "story"
+    neighbours: list[tuple[str, float]] = field(default_factory=list)
+
+    def values(self, name: str, k: int | None = None) -> list[str]:
+        return [value for value, _ in self.fields.get(name, [])][:k]
+
+
+def theory_names(item: Item) -> list[str]:
+    """Names a text would use for a theory: parts of its title that end like a name (…营销, …法则,
+    …模型) or are Latin acronyms (AIDAS, CRM, SWOT)."""
+    names = []
+    for part in _NAME_SPLIT.split(item.title):
+        part = part.strip("“”\" ")
+        if re.fullmatch(r"[A-Z]{3,}", part) or (3 <= len(part) <= 12 and _NAME_SUFFIX.search(part)):
+            names.append(part)
+        names += re.findall(r"[A-Z]{3,}", part) if not re.fullmatch(r"[A-Z]{3,}", part) else []
+    return list(dict.fromkeys(names))
+
+
+class Suggester:
+    """Suggests front matter for drafts from a library's engine; `exclude` hides items (leave-one-out)."""
+
+    def __init__(self, engine: Engine, exclude: frozenset[str] = frozenset()) -> None:
+        self.engine = engine
+        self.exclude = exclude
+        self.vocabulary = vocabulary_of(engine.library)
+        self.theories = [item for item in engine.items if item.type == "theory" and item.id not in exclude]
+        self.names = {item.id: theory_names(item) for item in self.theories}
+
+    def __call__(self, draft: Draft) -> dict[str, Any]:
+        ranked = self.rank(draft)
+        out: dict[str, Any] = {"type": ranked.type, "kind": ranked.kind, "outcome": "unknown"}
+        for name, k in WRITE.items():
+            scored = ranked.fields.get(name, [])
+            best = scored[0][1] if scored else 0.0
+            out[name] = [value for value, score in scored[:k] if score > 0 and score >= KEEP_SHARE * best]
+        return out
+
+    def canonical(self, name: str, value: str) -> str:
+        """A situation, product or tag as the vocabulary writes it (label, or a tag's id)."""
+        kind = KIND_OF_FIELD.get(name)
+        concept = self.vocabulary.lookup(value, kind) if kind else None
+        return concept.canonical if concept else value
+
+    # --- ranking -------------------------------------------------------------------------
+
+    def neighbours(self, text: str) -> list[tuple[Item, float]]:
+        """The nearest items to a text with their weights (fused score above the median item)."""
+        signals, _ = self.engine.signals(text)
+        fused = fuse(signals, WEIGHTS)
+        rows = [row for row in np.argsort(-fused) if self.engine.items[row].id not in self.exclude]
+        floor = float(np.median(fused))
+        return [(self.engine.items[row], max(float(fused[row]) - floor, 0.0)) for row in rows]
+
+    def rank(self, draft: Draft) -> Ranked:
+        text = f"{draft.title}\n" + "\n".join(prose(draft.body))
+        ordered = self.neighbours(text[:QUERY_CHARS])
+        near = ordered[:NEIGHBOURS]
+        bonus = near[0][1] if near else 1.0
+        scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for item, weight in near:
+            for name in ("situations", "products", "segments", "channels", "tags", "theories", "scripts"):
+                for value in getattr(item, name):
+                    scores[name][self.canonical(name, value)] += weight
+        for concept in self.vocabulary.find_in_text(text, kinds=["situation", "product", "tag"]):
+            scores[FIELD_OF_KIND[concept.kind]][concept.canonical] += bonus
+        for name, table in (("segments", SEGMENT_WORDS), ("channels", CHANNEL_WORDS)):
+            for rank, value in enumerate(words_found(text, table)):
+                scores[name][value] += bonus / (rank + 1)
+        self._theories(text, ordered, bonus, scores["theories"])
+        item_type, kind = self._type_and_kind(text, near)
+        return Ranked(fields={name: sorted(values.items(), key=lambda pair: -pair[1])
+                              for name, values in scores.items()},
+                      type=item_type, kind=kind, neighbours=[(item.id, round(w, 3)) for item, w in near])
+
+    def _theories(self, text: str, ordered: list[tuple[Item, float]], bonus: float,
+                  scores: dict[str, float]) -> None:
+        """Theory links: theories nearest to the text, and theories the text names."""
+        near_theories = [(item, weight) for item, weight in ordered if item.type == "theory"][:NEAR_THEORIES]
+        for item, weight in near_theories:
+            scores[item.id] += weight
+        haystack = normalise(text)
+        for theory_id, names in self.names.items():
+            if any(normalise(name) in haystack for name in names):
+                scores[theory_id] += bonus * NAME_BONUS
+
+    def _type_and_kind(self, text: str, near: list[tuple[Item, float]]) -> tuple[str, str]:
+        """Words to say (several `speaker：` lines) make a script; else a case unless the nearest
+        items' weight is mostly theories (a case's nearest items are often the theories it
+        illustrates); the kind is the nearest same-type items' kind."""
+        if len(_DIALOGUE.findall(text)) >= 4:
+            item_type = "script"
+        else:
+            votes: dict[str, float] = defaultdict(float)
+            for item, weight in near[:TYPE_VOTERS]:
+                votes[item.type] += weight
+            item_type = "theory" if votes["theory"] > 2 * votes["case"] + votes["script"] else "case"
+        kinds: dict[str, float] = defaultdict(float)
+        for item, weight in near:
+            if item.type == item_type and item.kind:
+                kinds[item.kind] += weight
+        kind = max(kinds, key=kinds.get) if kinds else KINDS[item_type][0]
+        return item_type, kind
