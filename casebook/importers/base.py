@@ -87,6 +87,22 @@ def is_encrypted_office(data: bytes) -> bool:
     return data.startswith(OLE_MAGIC) and "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]
 
 
+def accepts_office(head: bytes, name: str, extension: str, member: str) -> bool:
+    """An Office file of one format: a zip holding `member`, or an encrypted one named `*.extension`
+    (its contents cannot be seen, so the name decides which reader explains the refusal)."""
+    if is_encrypted_office(head) and name.lower().endswith(extension):
+        return True
+    return head.startswith(b"PK\x03\x04") and member.encode() in head
+
+
+def check_office(source: SourceFile, member: str, encrypted: str, damaged: str) -> None:
+    """Refuse an encrypted Office file or one that lacks its main part, with the given messages."""
+    if is_encrypted_office(source.data):
+        raise UnreadableDocument("encrypted", encrypted)
+    if member not in zip_members(source.data):
+        raise UnreadableDocument("damaged", damaged)
+
+
 def markdown_table(rows: list[list[str]]) -> str:
     """Rows of cell text as a Markdown table, the first row as its header."""
     def cell(text: str) -> str:

@@ -4,7 +4,7 @@ becomes a figure mark."""
 
 from __future__ import annotations
 
-from casebook.importers.base import SourceFile, UnreadableDocument, is_encrypted_office, zip_members
+from casebook.importers.base import SourceFile, accepts_office, check_office
 from casebook.importers.html_markdown import html_to_markdown
 
 # Word's built-in styles by their English and Chinese names; the title becomes the `#` heading.
@@ -19,18 +19,14 @@ class DocxReader:
     name = "docx"
 
     def accepts(self, head: bytes, name: str) -> bool:
-        if is_encrypted_office(head) and name.lower().endswith(".docx"):
-            return True
-        return head.startswith(b"PK\x03\x04") and b"word/document.xml" in head
+        return accepts_office(head, name, ".docx", "word/document.xml")
 
     def read(self, source: SourceFile) -> str:
         import mammoth
 
-        if is_encrypted_office(source.data):
-            raise UnreadableDocument("encrypted", "the Word document is protected by a password: "
-                                     "save an unprotected copy and import that")
-        if "word/document.xml" not in zip_members(source.data):
-            raise UnreadableDocument("damaged", "not a readable Word document (no word/document.xml inside)")
+        check_office(source, "word/document.xml",
+                     encrypted="the Word document is protected by a password: save an unprotected copy and import that",
+                     damaged="not a readable Word document (no word/document.xml inside)")
 
         def figure(image) -> dict[str, str]:
             return {"src": "figure", "alt": (image.alt_text or "").strip()}

@@ -8,13 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from casebook.importers.base import (
-    SourceFile,
-    UnreadableDocument,
-    is_encrypted_office,
-    markdown_table,
-    zip_members,
-)
+from casebook.importers.base import SourceFile, accepts_office, check_office, markdown_table
 
 SECTION_BREAK = "<!-- section -->"  # the splitter starts a new case at each PowerPoint section
 _FURNITURE = {"FOOTER", "SLIDE_NUMBER", "DATE", "HEADER"}
@@ -25,18 +19,14 @@ class PptxReader:
     name = "pptx"
 
     def accepts(self, head: bytes, name: str) -> bool:
-        if is_encrypted_office(head) and name.lower().endswith(".pptx"):
-            return True
-        return head.startswith(b"PK\x03\x04") and b"ppt/presentation.xml" in head
+        return accepts_office(head, name, ".pptx", "ppt/presentation.xml")
 
     def read(self, source: SourceFile) -> str:
         from pptx import Presentation
 
-        if is_encrypted_office(source.data):
-            raise UnreadableDocument("encrypted", "the presentation is protected by a password: "
-                                     "save an unprotected copy and import that")
-        if "ppt/presentation.xml" not in zip_members(source.data):
-            raise UnreadableDocument("damaged", "not a readable PowerPoint file (no ppt/presentation.xml inside)")
+        check_office(source, "ppt/presentation.xml",
+                     encrypted="the presentation is protected by a password: save an unprotected copy and import that",
+                     damaged="not a readable PowerPoint file (no ppt/presentation.xml inside)")
         deck = Presentation(source.stream())
         running = _running_boxes(deck)
         starts = _section_starts(deck)
