@@ -1,0 +1,51 @@
+"""How close each vocabulary concept is to a text in the engine's strongest encoder's space.
+
+A concept is embedded as what a person would write about it: its Chinese label and up to
+SYNONYMS of its Chinese synonyms ("出租屋：出租房、租户搬走、…"). A text's closeness to each concept
+is returned as a z-score over all concepts of the kind, so a caller can add "stands out from the
+average concept" as evidence without knowing the encoder's cosine scale. This finds a situation a
+text describes without using any of its words (本地通话费平均值…降 for 本地话费下降).
+
+Vectors come from the engine's query cache: the text's vector is the one the engine's own search
+of the same text has just computed, and the concepts' are encoded once per cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from casebook.search.engine import Engine
+from casebook.search.tokenize import has_chinese
+from casebook.vocabulary import Concept, Kind, Vocabulary
+
+SYNONYMS = 8
+
+
+def concept_text(concept: Concept) -> str:
+    """The words a concept is embedded as: its label and its first Chinese synonyms."""
+    chinese = [term for term in concept.synonyms if has_chinese(term)][:SYNONYMS]
+    return f"{concept.label}：{'、'.join(chinese)}" if chinese else concept.label
+
+
+class ConceptCloseness:
+    """Z-scored closeness of a text to every concept of a kind (empty when the engine has no encoder)."""
+
+    def __init__(self, engine: Engine, vocabulary: Vocabulary) -> None:
+        self.engine = engine
+        self.vocabulary = vocabulary
+        self.encoder = next(reversed(engine.encoders.values()), None)  # the strongest is listed last
+
+    def closeness(self, text: str, kind: Kind) -> dict[str, float]:
+        """Concept (as items write it) -> how many standard deviations closer than the average concept."""
+        concepts = self.vocabulary.of_kind(kind)
+        if self.encoder is None or len(concepts) < 2 or not text.strip():
+            return {}
+        texts = [concept_text(concept) for concept in concepts]
+        self.engine.cache.prefetch(self.encoder, texts)
+        matrix = np.vstack([self.engine.cache.get(self.encoder, t) for t in texts])
+        cosines = matrix @ self.engine.cache.get(self.encoder, text)
+        spread = float(cosines.std())
+        if spread < 1e-9:
+            return {}
+        z = (cosines - cosines.mean()) / spread
+        return {concept.canonical: float(score) for concept, score in zip(concepts, z)}
