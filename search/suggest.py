@@ -28,6 +28,7 @@ from casebook.model import KINDS, Item
 from casebook.search.closeness import ConceptCloseness
 from casebook.search.engine import WEIGHTS, Engine
 from casebook.search.fusion import fuse
+from casebook.search.item_types import TypeCentroids
 
 QUERY_CHARS = 500  # the draft's title and first sentences: about one e5 window of Chinese text
 NEIGHBOURS = 8
@@ -38,12 +39,10 @@ NEAR_THEORIES = 5  # theory items nearest to the draft that count as links
 TEXT_WEIGHT = 4.0  # a value the text names, in units of the nearest neighbour's weight
 LINK_WEIGHT = 0.5  # a theory a near item links, against a theory item that is itself near
 SEMANTIC_WEIGHT = 1.0  # per standard deviation a situation's words stand closer to the text than average
-TYPE_VOTERS = 3  # nearest items whose types vote for the draft's type
 KIND_OF_FIELD = {"situations": "situation", "products": "product", "tags": "tag"}
 FIELD_OF_KIND = {kind: name for name, kind in KIND_OF_FIELD.items()}
 _NAME_SUFFIX = re.compile(r"(营销|理论|法则|定律|模型|策略|管理|计划|原理|沟通|分析|步|细分|销售|挽留|服务)$")
 _NAME_SPLIT = re.compile(r"[：:（）()“”\"、,，—\-─·/与和及]+")
-_DIALOGUE = re.compile(r"^(?:[-*]\s*)?(?:\*\*)?[\u4e00-\u9fff]{1,6}(?:\*\*)?[：:]", re.M)
 
 
 @dataclass
@@ -74,8 +73,10 @@ def theory_names(item: Item) -> list[str]:
 class Suggester:
     """Suggests front matter for drafts from a library's engine; `exclude` hides items (leave-one-out)."""
 
-    def __init__(self, engine: Engine, exclude: frozenset[str] = frozenset()) -> None:
+    def __init__(self, engine: Engine, exclude: frozenset[str] = frozenset(),
+                 types: TypeCentroids | None = None) -> None:
         self.engine = engine
+        self.types = types or TypeCentroids(engine)  # reusable: it reads the index once
         self.exclude = exclude
         self.vocabulary = vocabulary_of(engine.library)
         self.theories = [item for item in engine.items if item.type == "theory" and item.id not in exclude]
@@ -128,7 +129,7 @@ class Suggester:
         for label, closeness in self.semantic.closeness(query, "situation").items():
             scores["situations"][label] += SEMANTIC_WEIGHT * max(closeness, 0.0)
         self._theories(text, ordered, scores["theories"])
-        item_type, kind = self._type_and_kind(text, near)
+        item_type, kind = self._type_and_kind(text, query, near)
         return Ranked(fields={name: sorted(values.items(), key=lambda pair: -pair[1])
                               for name, values in scores.items()},
                       type=item_type, kind=kind, neighbours=[(item.id, round(w, 3)) for item, w in near])
@@ -145,17 +146,9 @@ class Suggester:
             if any(normalise(name) in haystack for name in names):
                 scores[theory_id] += TEXT_WEIGHT
 
-    def _type_and_kind(self, text: str, near: list[tuple[Item, float]]) -> tuple[str, str]:
-        """Words to say (several `speaker：` lines) make a script; else a case unless the nearest
-        items' weight is mostly theories (a case's nearest items are often the theories it
-        illustrates); the kind is the nearest same-type items' kind."""
-        if len(_DIALOGUE.findall(text)) >= 4:
-            item_type = "script"
-        else:
-            votes: dict[str, float] = defaultdict(float)
-            for item, weight in near[:TYPE_VOTERS]:
-                votes[item.type] += weight
-            item_type = "theory" if votes["theory"] > 2 * votes["case"] + votes["script"] else "case"
+    def _type_and_kind(self, text: str, query: str, near: list[tuple[Item, float]]) -> tuple[str, str]:
+        """The type the text reads like (`item_types`); the kind its nearest same-type items have."""
+        item_type = self.types.type_of(text, query, self.exclude)
         kinds: dict[str, float] = defaultdict(float)
         for item, weight in near:
             if item.type == item_type and item.kind:

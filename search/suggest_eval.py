@@ -17,6 +17,7 @@ from collections.abc import Callable
 from casebook.importers.drafts import Draft
 from casebook.model import Item
 from casebook.search.engine import Engine
+from casebook.search.item_types import TypeCentroids
 from casebook.search.suggest import KIND_OF_FIELD, Suggester
 from casebook.vocabulary import Vocabulary
 
@@ -45,11 +46,11 @@ def _key(vocabulary: Vocabulary, kind: str | None) -> Callable[[str], str]:
 
 def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "script")) -> dict:
     """Per group (`cases`, `all`) and field: n, precision and recall at 3 and 5; and type accuracy."""
-    rows, vocabulary = [], engine.library.vocabulary
+    rows, vocabulary, centroids = [], engine.library.vocabulary, TypeCentroids(engine)
     for item in engine.items:
         if item.type not in types:
             continue
-        ranked = Suggester(engine, exclude=frozenset({item.id})).rank(draft_of(item))
+        ranked = Suggester(engine, exclude=frozenset({item.id}), types=centroids).rank(draft_of(item))
         row = {"id": item.id, "type": item.type, "type_ok": ranked.type == item.type}
         for name in FIELDS:
             key = _key(vocabulary, KIND_OF_FIELD.get(name))

@@ -1,0 +1,41 @@
+"""Suggested annotations measured the way README reports them: each curated case hidden in turn
+from the built-in library, its body suggested from the rest, compared with what its curator wrote
+(leave-one-out over the 33 cases, about 15 s with the session's engine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from casebook.search.closeness import ConceptCloseness
+from casebook.search.suggest_eval import leave_one_out
+
+# A sentence of case-01 that describes falling local call spend without any of the words the
+# vocabulary lists for it (本地话费下降, 话费下降, …).
+FALLING_SPEND = ("他翻阅客户资料,发现该客户于2003年4—6月本地通话费平均值在80元以上,"
+                 "而近几个月的本地通话费平均值在70元左右")
+
+
+@pytest.fixture(scope="module")
+def cases_report(engine) -> dict:
+    return leave_one_out(engine, types=("case",))["cases"]
+
+
+def test_leave_one_out_finds_at_least_sixty_percent_of_a_cases_situations_in_five(cases_report):
+    assert cases_report["situations"]["n"] == 33
+    assert cases_report["situations"]["r@5"] >= 0.6
+
+
+def test_leave_one_out_theory_links_stay_at_their_measured_level(cases_report):
+    # The issue's target is 0.7 at 3; 0.671 is what the suggester reaches (README): guard it.
+    assert cases_report["theories"]["r@3"] >= 0.65
+
+
+def test_hidden_cases_are_suggested_as_cases(cases_report):
+    assert cases_report["type_accuracy"] >= 0.85
+
+
+def test_a_situation_described_in_other_words_stands_out_by_closeness(engine):
+    vocabulary = engine.library.vocabulary
+    assert not vocabulary.find_in_text(FALLING_SPEND, kinds=["situation"])
+    closeness = ConceptCloseness(engine, vocabulary).closeness(FALLING_SPEND, "situation")
+    assert max(closeness, key=closeness.get) == "本地话费下降"
