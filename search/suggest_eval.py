@@ -3,7 +3,7 @@
 Each item in turn is hidden (excluded from the neighbours and the theory links), its body and
 source heading become a draft, and the suggested ranking of each field is compared with the
 curated values: precision and recall at 3 and 5, averaged over the items that have curated values
-for the field. Situations and products compare as vocabulary concepts (a synonym counts as its
+for the field. Situations, products and tags compare as vocabulary concepts (a synonym counts as its
 concept). The index is the full library's; only the item's own entries are excluded from the
 results (its words still count in BM25's statistics), and the vocabulary is the library's, whose
 synonyms were gathered from all items, the hidden one included.
@@ -21,7 +21,7 @@ from casebook.search.item_types import TypeCentroids
 from casebook.search.suggest import KIND_OF_FIELD, Suggester
 from casebook.vocabulary import Vocabulary
 
-FIELDS = ("situations", "theories", "segments", "channels", "products")
+FIELDS = ("situations", "theories", "segments", "channels", "products", "tags")
 CUTS = (3, 5)
 
 
