@@ -68,3 +68,13 @@ DROPPED = {
 def test_every_passage_of_the_sources_is_in_the_library(source):
     missing = [f"{g.line}: {g.text[:60]}" for g in gaps(SEEDS / source, ROOT) if (source, g.line) not in DROPPED]
     assert missing == []
+
+
+def test_coverage_of_a_missing_file_is_a_usage_error_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from casebook.cli import app
+
+    run = CliRunner().invoke(app, ["coverage", str(tmp_path / "missing.txt")])
+    assert run.exit_code == 2
+    assert "does not exist" in run.output and "Traceback" not in run.output

@@ -118,7 +118,11 @@ def import_(
         raise typer.Exit(1)
 
 
-def coverage(source: Path, library: LibraryOpt = None) -> None:
+def coverage(
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                           help="A source document (text).")],
+    library: LibraryOpt = None,
+) -> None:
     """Print the passages of a source document that no item contains yet."""
     from casebook.coverage import gaps, passages
 
