@@ -1,4 +1,9 @@
-"""The public contract of feedback (`POST /v1/feedback`) and insights (`GET /v1/insights`)."""
+"""The public contract of feedback (`POST /v1/feedback`) and insights (`GET /v1/insights`).
+
+The insights models repeat the field names of the engine's records (search/insights.py) on purpose:
+the contract carries descriptions and examples and stays apart from internal types, as every
+`/v1` model does. tests/test_api_openapi.py checks that both name the same fields.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from casebook.search.engine import MAX_K, Engine, Filters
+from casebook.search.engine import MAX_K, Engine
+from casebook.search.filters import Filters
 from casebook.search.hits import SearchResponse
 
 

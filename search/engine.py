@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from threading import Lock
 
@@ -17,20 +16,14 @@ from casebook.model import Item
 from casebook.search import artifact, store
 from casebook.search.calibration import Calibration, QuerySignals, load_calibration
 from casebook.search.chunk import ANNOTATION_PASSAGES, passages
-from casebook.search.concepts import (
-    ConceptKey,
-    ItemConcepts,
-    ValueMatcher,
-    canonical_terms,
-    chinese_terms,
-    key,
-    named_in,
-    resolve,
-)
+from casebook.search.concepts import ItemConcepts, ValueMatcher, chinese_terms, key
 from casebook.search.duplicates import choose
 from casebook.search.embed import Encoder, encoders_for
+from casebook.search.filters import Filters, row_test
 from casebook.search.fusion import combine, zscored
 from casebook.search.hits import Hit, SearchResponse, Why
+from casebook.search.query import MAX_QUERY_CHARS, ParsedQuery, QueryParser, checked_query
+from casebook.search.query_cache import QueryCache
 from casebook.search.snippet import (
     ItemPassages,
     matched_terms,
@@ -41,58 +34,19 @@ from casebook.search.snippet import (
 )
 from casebook.search.tokenize import has_chinese
 from casebook.settings import Settings
-from casebook.vocabulary import Concept
+
+# Filters, MAX_QUERY_CHARS, ParsedQuery and QueryCache live in filters.py, query.py and query_cache.py;
+# other code imports them from here too.
+__all__ = ["MAX_K", "MAX_QUERY_CHARS", "WEIGHTS", "Engine", "Filters", "ParsedQuery", "QueryCache", "Ranking",
+           "fusion_weights", "top_rows"]
 
 # Fusion weights, tuned on ../shared/eval/dev.jsonl and checked on an outside corpus (README).
 WEIGHTS = {"bm25": 0.25, "use": 0.15, "e5": 0.60, "annotations": 0.2}
 MAX_K = 100
-MAX_QUERY_CHARS = 2000
-DENSE_DEPTH = 256
-MODES = ("hybrid", "bm25", "dense")  # passages fetched per encoder before aggregating to items
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+DENSE_DEPTH = 256  # passages fetched per encoder before aggregating to items
+MODES = ("hybrid", "bm25", "dense")
 EXTRA_ROWS = 5  # results looked at beyond k, to fill the places of results that repeat a passage
 PREPARED_ITEMS = 4096  # items whose passages are kept prepared for snippets and the duplicate check
-
-
-@dataclass
-class Filters:
-    """Restrict results by type and annotations; empty means no restriction.
-
-    `situations` and `tags` are concept ids (or any term of a concept) when the library has a
-    vocabulary; the engine resolves them (`Engine.allowed`). `allows` compares them as strings.
-    """
-
-    types: list[str] = field(default_factory=list)
-    segments: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    situations: list[str] = field(default_factory=list)
-    where: Callable[[Item], bool] | None = None  # any other test (a knowledge view, metadata conditions)
-
-    def allows(self, item: Item, concepts: bool = False) -> bool:
-        """True when the item passes; with `concepts`, tags and situations are left to the engine."""
-        return ((not self.types or item.type in self.types)
-                and (not self.segments or bool(set(self.segments) & set(item.segments)))
-                and (not self.channels or bool(set(self.channels) & set(item.channels)))
-                and (concepts or not self.tags or bool(set(self.tags) & set(item.tags)))
-                and (concepts or not self.situations or bool(set(self.situations) & set(item.situations)))
-                and (self.where is None or self.where(item)))
-
-
-@dataclass
-class ParsedQuery:
-    """A query as the signals see it: its tokens, the concepts it names and what they add."""
-
-    text: str
-    tokens: list[str]  # the query's own tokens
-    concepts: list[Concept]  # vocabulary concepts the query names, by any synonym
-    added: list[str]  # tokens of the concepts' canonical labels that the query lacks (BM25, snippets)
-    phrases: list[str]  # annotation phrases outside the vocabulary that the query names
-    best_passage: dict[int, int] = field(default_factory=dict)  # item row -> passage the encoder liked
-
-    @property
-    def words(self) -> list[str]:
-        return self.tokens + self.added
 
 
 @dataclass(frozen=True)
@@ -106,39 +60,6 @@ class Ranking:
     @property
     def fused(self) -> np.ndarray:
         return self.scores.fused
-
-
-class QueryCache:
-    """A bounded LRU of query vectors, so a repeated situation is encoded once (thread-safe)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, encoder: Encoder, text: str) -> np.ndarray:
-        key = (encoder.name, text)
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        vector = encoder.encode_queries([text])[0]
-        self._put(encoder, [text], [vector])
-        return vector
-
-    def prefetch(self, encoder: Encoder, texts: list[str]) -> None:
-        """Encode the texts not cached yet in one batch (several times faster than one by one)."""
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if (encoder.name, t) not in self._data))
-        if missing:
-            self._put(encoder, missing, list(encoder.encode_queries(missing)))
-
-    def _put(self, encoder: Encoder, texts: list[str], vectors: list[np.ndarray]) -> None:
-        with self._lock:
-            for text, vector in zip(texts, vectors):
-                self._data[(encoder.name, text)] = vector
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
 
 
 class Engine:
@@ -164,7 +85,7 @@ class Engine:
         self.vocabulary = self.library.vocabulary
         self.concepts = ItemConcepts(self.vocabulary, items)
         self.values = ValueMatcher(self.vocabulary)
-        self.phrases = self._phrase_index(items)
+        self.parser = QueryParser(self.tokenizer, self.vocabulary, self.concepts, items)
         self.prior = None  # feedback as a ranking prior (`prior.py`), when the setting turns it on
         self._lock = Lock()
         self._prepared: OrderedDict[str, ItemPassages] = OrderedDict()
@@ -194,14 +115,6 @@ class Engine:
 
             engine.prior = LivePrior(engine, EventStore(settings.events_file), settings.events_retention_days)
         return engine
-
-    def _phrase_index(self, items: list[Item]) -> dict[str, tuple[frozenset[str], np.ndarray]]:
-        """Each annotation phrase no concept covers -> its tokens and the rows that carry it."""
-        rows: dict[str, list[int]] = {}
-        for row, item in enumerate(items):
-            for phrase in self.concepts.unmapped_phrases(item):
-                rows.setdefault(phrase, []).append(row)
-        return {p: (frozenset(self.tokenizer(p)), np.array(r)) for p, r in rows.items()}
 
     def _first_passages(self, passage_items: list[str]) -> np.ndarray:
         """Index row of each item's first body passage (after its annotation passages)."""
@@ -233,23 +146,12 @@ class Engine:
         return out
 
     def parse(self, query: str) -> ParsedQuery:
-        """The query's tokens, the concepts it names (any synonym, Chinese or English), and the
-        tokens of the canonical labels of the concepts its non-Chinese words name.
-
-        Only those are added to BM25: English words need Chinese ones to match Chinese text, while
-        a Chinese synonym's concept is matched through the annotations (adding its label to BM25
-        as well cost a dev query its first place: 单位统一套餐 named the product 优惠套餐).
-        """
-        tokens = self.tokenizer(query)
-        concepts = named_in(self.vocabulary, query)
-        have = set(tokens)
-        foreign = named_in(self.vocabulary, _CJK_RUN.sub(" | ", query)) if concepts else []
-        added = [t for t in dict.fromkeys(self.tokenizer(" ".join(canonical_terms(foreign)))) if t not in have]
-        return ParsedQuery(query, tokens, concepts, added, self.matched_phrases(query, have))
+        """The query's tokens and the concepts and annotation phrases it names (query.py)."""
+        return self.parser.parse(query)
 
     def matched_phrases(self, query: str, tokens: set[str]) -> list[str]:
-        """Annotation phrases outside the vocabulary that the query names, whole or by all their words."""
-        return [p for p, (words, _) in self.phrases.items() if p in query or (words and words <= tokens)]
+        """Annotation phrases outside the vocabulary that the query names (query.py)."""
+        return self.parser.matched_phrases(query, tokens)
 
     def _annotations(self, parsed: ParsedQuery) -> np.ndarray:
         """How many of the concepts (and outside-vocabulary phrases) the query names each item carries."""
@@ -259,7 +161,7 @@ class Engine:
             if rows is not None:
                 counts[rows] += 1
         for phrase in parsed.phrases:
-            counts[self.phrases[phrase][1]] += 1
+            counts[self.parser.phrases[phrase][1]] += 1
         return counts
 
     def signals(self, query: str, mode: str = "hybrid") -> tuple[dict[str, np.ndarray], ParsedQuery]:
@@ -287,11 +189,7 @@ class Engine:
 
     def rank(self, query: str, mode: str = "hybrid") -> Ranking:
         """Every item scored for a query: each signal, its z-scores and the fused score."""
-        query = (query or "").strip()
-        if not query:
-            raise BadQuery("the query is empty")
-        if len(query) > MAX_QUERY_CHARS:
-            raise BadQuery(f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+        query = checked_query(query)
         signals, parsed = self.signals(query, mode)
         z = zscored(signals)
         fused = combine(z, fusion_weights(signals))
@@ -330,18 +228,8 @@ class Engine:
         return self.calibration.relevance(ranking.scores, np.asarray(rows, dtype=np.int64))
 
     def allowed(self, filters: Filters) -> Callable[[int], bool]:
-        """The filters as a test of an item row; tag and situation filters by concept when the
-        library has a vocabulary (an unknown concept is a BadQuery naming the closest ones)."""
-        if not len(self.vocabulary):
-            return lambda row: filters.allows(self.items[row])
-        wanted: list[set[ConceptKey]] = [
-            {key(c) for c in resolve(self.vocabulary, values, kind)}
-            for kind, values in (("tag", filters.tags), ("situation", filters.situations)) if values]
-
-        def test(row: int) -> bool:
-            carried = self.concepts.of_row[row]
-            return filters.allows(self.items[row], concepts=True) and all(w & carried.keys() for w in wanted)
-        return test
+        """The filters as a test of an item row (tags and situations by concept: filters.py)."""
+        return row_test(filters, self.items, self.vocabulary, self.concepts)
 
     def best_passages(self, query: str, item_id: str, n: int = 2) -> list[str]:
         """The n body passages of an item closest to the query, in reading order: by the cosine of

@@ -25,7 +25,8 @@ from typing import Protocol
 from casebook.loader import item_files
 from casebook.search import artifact, store
 from casebook.search.embed import Encoder, encoders_for
-from casebook.search.engine import Engine, QueryCache
+from casebook.search.engine import Engine
+from casebook.search.query_cache import QueryCache
 from casebook.settings import Settings
 
 log = logging.getLogger("casebook.live")

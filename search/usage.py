@@ -16,7 +16,7 @@ from casebook.events import Ask, NullRecorder, Recorder, Returned
 from casebook.search.hits import SearchResponse
 
 if TYPE_CHECKING:
-    from casebook.search.engine import Filters
+    from casebook.search.filters import Filters
     from casebook.search.recommend import CustomerSituation, Recommendation
 
 log = logging.getLogger("casebook.events")

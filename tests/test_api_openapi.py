@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import typing
 
 import pytest
+from pydantic import BaseModel
+
+from casebook.api import usage_schemas
+from casebook.search import insights
 
 ENDPOINTS = [("post", "/v1/recommend"), ("get", "/v1/search"), ("get", "/v1/items"),
              ("get", "/v1/items/{item_id}"), ("get", "/v1/vocabulary"), ("get", "/healthz"), ("get", "/readyz"),
@@ -96,3 +102,26 @@ def test_editing_endpoints_take_the_file_or_json_and_need_an_editor_key(schema):
 def test_every_schema_reference_resolves(schema):
     named = set(re.findall(r"#/components/schemas/([\w.-]+)", json.dumps(schema)))
     assert named - set(schema["components"]["schemas"]) == set()
+
+
+def nested(annotation) -> type | None:
+    """The record type inside a field's type (`list[Gap]` -> `Gap`), if any."""
+    for kind in (annotation, *typing.get_args(annotation)):
+        if isinstance(kind, type) and (dataclasses.is_dataclass(kind) or issubclass(kind, BaseModel)):
+            return kind
+    return None
+
+
+def test_the_insights_contract_names_exactly_the_fields_the_engine_reports():
+    # The public models (usage_schemas.py) repeat the engine's records (search/insights.py) to add
+    # descriptions and examples; a field added or renamed on one side only fails here, not in a 500.
+    pairs = [(usage_schemas.Insights, insights.Insights)]
+    while pairs:
+        model, record = pairs.pop()
+        hints = typing.get_type_hints(record)
+        assert set(model.model_fields) == set(hints), model.__name__
+        for name, field in model.model_fields.items():
+            inner = nested(field.annotation), nested(hints[name])
+            assert (inner[0] is None) == (inner[1] is None), f"{model.__name__}.{name}"
+            if inner[0] is not None:
+                pairs.append(inner)

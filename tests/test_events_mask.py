@@ -24,6 +24,10 @@ def test_landlines_with_area_codes_are_masked_even_when_partly_masked_already():
     assert masked == f"房东固话{LANDLINE}一直没人接，公司电话{LANDLINE}，家里 {LANDLINE}"
 
 
+def test_a_landline_written_with_a_full_width_hyphen_is_masked():
+    assert mask("房东电话0755－83371269，一直没人接") == f"房东电话{LANDLINE}，一直没人接"
+
+
 def test_a_bare_local_number_is_masked_when_the_text_calls_it_a_phone():
     assert mask("客户电话：83371269，欠费3个月") == f"客户电话：{LANDLINE}，欠费3个月"
 

@@ -12,6 +12,7 @@ from casebook.importers.clean import clean
 from casebook.importers.registry import reader_for
 from casebook.importers.split import split
 from casebook.loader import Library
+from casebook.personal_numbers import personal_numbers
 
 pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="the seed documents live in ../shared/seeds")
 EMPTY = Library(root=SEEDS, items=[])
@@ -90,3 +91,11 @@ def test_an_unreadable_zip_named_docx_is_reported_not_raised():
 def test_phone_and_id_numbers_are_masked_before_a_draft_is_stored():
     text = "客户手机13912345678，身份证号110105198001011234，家中电话020-87654321，欠费19个月。"
     assert clean(text) == "客户手机139XXXX5678，身份证号110105XXXXXXXX1234，家中电话020-87XXXX21，欠费19个月。\n"
+
+
+def test_the_intake_masks_every_way_of_writing_a_number_the_event_store_masks_and_lint_accepts_it():
+    text = "备用号+86 139 1234 5678，公司电话(020)87654321转123，家里 010 62345678，房东座机：83371269，老证430102850101123"
+    masked = clean(text)
+    assert masked == ("备用号+86 139 XXXX 5678，公司电话(020)87XXXX21转123，家里 010 62XXXX78，房东座机：83XXXX69，"
+                      "老证430102XXXXXX123\n")
+    assert personal_numbers(text) and not personal_numbers(masked)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import httpx
 from browser import navigate
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -51,6 +52,16 @@ def test_english_switch_shows_english_titles_and_words(page):
     assert "contains the words" in page.find_element(By.CSS_SELECTOR, "#results .why").text
     navigate(page, page.find_element(By.ID, "lang-switch").click)  # and back to Chinese
     assert page.find_element(By.ID, "lang-switch").text == "English"
+
+
+def test_the_language_switch_goes_back_to_a_page_of_this_site_only(pages_server):
+    def target(next_path: str) -> str:
+        answer = httpx.get(f"{pages_server}/lang/en", params={"next": next_path}, timeout=30)
+        assert answer.status_code == 303 and answer.cookies["casebook_lang"] == "en"
+        return answer.headers["location"]
+
+    assert target("/browse?type=case") == "/browse?type=case"
+    assert target("//evil.example.com/") == target("/\\evil.example.com/") == target("https://evil.example.com/") == "/"
 
 
 def test_type_filter_keeps_only_that_type(page):

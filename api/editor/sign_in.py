@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from casebook.api.editor.auth import CSRF_FIELD, EditorAccounts, csrf_valid, start_session
 from casebook.api.editor.web import render
+from casebook.api.html_pages import local_path
 from casebook.api.pages.web import page_router
 
 router = page_router()
@@ -23,9 +24,7 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this site only, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/editor"
+    return local_path(target, "/editor")
 
 
 def sign_in_page(request: Request, next_path: str, status_code: int = 200, error: str | None = None) -> HTMLResponse:

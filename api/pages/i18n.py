@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from casebook.api.html_pages import LANGS
 from casebook.model import CHANNEL_LABELS, OUTCOME_LABELS, SEGMENT_LABELS
-
-LANGS = ("zh", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
     "site": ("营销案例库", "Casebook"),

@@ -1,4 +1,5 @@
-"""What every page shares: templates, the language switch, static files and the HTML error page."""
+"""What every reading page shares: templates, words, the engine, the language switch, static files
+and the HTML error page (what the editor's pages share with them too is in api/html_pages.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -14,7 +14,8 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from casebook.api.deps import current_engine
-from casebook.api.pages.i18n import LANGS, Words
+from casebook.api.html_pages import LANG_COOKIE, LANGS, lang_of, local_path, render_page, static_file
+from casebook.api.pages.i18n import Words
 from casebook.errors import (
     BadQuery,
     CasebookError,
@@ -30,25 +31,13 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-LANG_COOKIE = "casebook_lang"
+TEMPLATES = HERE / "templates"
 log = logging.getLogger("casebook.pages")
 
-templates = Jinja2Templates(directory=HERE / "templates")
-
-# Defence in depth behind the sanitiser: only the pages' own files may run or load.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+templates = Jinja2Templates(directory=TEMPLATES)
 
 STATUS_OF: dict[type[CasebookError], int] = {ItemNotFound: 404, BadQuery: 400, IndexMissing: 503,
                                               LibraryError: 503, UnknownRequest: 404, NotInAnswer: 422}
-
-
-def lang_of(request: Request) -> str:
-    """`?lang=` first, then the cookie the switch sets; Chinese by default."""
-    for lang in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if lang in LANGS:
-            return lang
-    return "zh"
 
 
 def words(request: Request) -> Words:
@@ -57,13 +46,7 @@ def words(request: Request) -> Words:
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page from its template, with the language helpers and the navigation state."""
-    w = words(request)
-    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
-    here = request.url.path + (f"?{query}" if query else "")
-    response = templates.TemplateResponse(request, name, {**w.helpers(), "here": here, **context},
-                                          status_code=status_code)
-    response.headers["Content-Security-Policy"] = CSP
-    return response
+    return render_page(templates, request, name, words(request).helpers(), status_code, **context)
 
 
 def engine_of(request: Request) -> Engine:
@@ -117,10 +100,7 @@ router = page_router()
 @router.get("/assets/{name}")
 def asset(name: str) -> FileResponse:
     """The pages' CSS and JavaScript (only files that are really in static/)."""
-    path = STATIC / name
-    if "/" in name or name.startswith(".") or not path.is_file():
-        raise ItemNotFound(f"no asset called {name!r}")
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=300"})
+    return static_file(STATIC, name, "public, max-age=300")
 
 
 @router.get("/lang/{lang}")
@@ -128,7 +108,6 @@ def switch_language(lang: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie and go back to the page the switch was pressed on."""
     if lang not in LANGS:
         raise ItemNotFound(f"no language {lang!r}; use zh or en")
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(local_path(next, "/"), status_code=303)
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
