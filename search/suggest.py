@@ -5,7 +5,7 @@ from how close each concept's words are to the text in the encoder's space.
 Every value is ranked by evidence, measured by leave-one-out over the curated items
 (`suggest_eval.py`, README): what the draft's own words name outranks what its neighbours carry,
 because a concept, product, segment, channel or theory the text names was curated on that item far
-more often (situations 77%, theory names 92%) than one a neighbour carries. So a value the text
+more often (situations 76%, theory names 81%) than one a neighbour carries. So a value the text
 names gets TEXT_WEIGHT, several times the nearest neighbour's weight (1); each neighbour adds its
 weight relative to the nearest; a situation adds how far its concept's words stand above the
 average concept in closeness to the text (z-score, SEMANTIC_WEIGHT); theory links count theory
@@ -42,6 +42,8 @@ SEMANTIC_WEIGHT = 1.0  # per standard deviation a situation's words stand closer
 KIND_OF_FIELD = {"situations": "situation", "products": "product", "tags": "tag"}
 FIELD_OF_KIND = {kind: name for name, kind in KIND_OF_FIELD.items()}
 _NAME_SUFFIX = re.compile(r"(营销|理论|法则|定律|模型|策略|管理|计划|原理|沟通|分析|步|细分|销售|挽留|服务)$")
+SHORT_TITLE = 8  # characters
+_TITLE_PUNCTUATION = re.compile(r"[：:（）()，,、]")
 _NAME_SPLIT = re.compile(r"[：:（）()“”\"、,，—\-─·/与和及]+")
 
 
@@ -60,11 +62,15 @@ class Ranked:
 
 def theory_names(item: Item) -> list[str]:
     """Names a text would use for a theory: parts of its title that end like a name (…营销, …法则,
-    …模型) or are Latin acronyms (AIDAS, CRM, SWOT)."""
-    names = []
+    …模型), are Latin acronyms (AIDAS, CRM, SWOT) or stand in quotes (“价格旋涡”), and a short
+    title that is a name on its own (流动客户经理)."""
+    names = re.findall(r"[“\"]([^”\"]{2,12})[”\"]", item.title)
+    if len(item.title) <= SHORT_TITLE and not _TITLE_PUNCTUATION.search(item.title):
+        names.append(item.title.strip())
     for part in _NAME_SPLIT.split(item.title):
         part = part.strip("“”\" ")
-        if re.fullmatch(r"[A-Z]{3,}", part) or (3 <= len(part) <= 12 and _NAME_SUFFIX.search(part)):
+        suffix = _NAME_SUFFIX.search(part)  # with two characters before it at least (not the 2理论 of 8—2理论)
+        if re.fullmatch(r"[A-Z]{3,}", part) or (len(part) <= 12 and suffix is not None and suffix.start() >= 2):
             names.append(part)
         names += re.findall(r"[A-Z]{3,}", part) if not re.fullmatch(r"[A-Z]{3,}", part) else []
     return list(dict.fromkeys(names))
