@@ -100,7 +100,7 @@ class RecommendedItem(BaseModel):
     score: float = Field(description="Higher is better; comparable within one response only.")
     relevance: float = Field(ge=0, le=1, description=(
         "Calibrated probability that the item is relevant to the query (comparable across queries; "
-        "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, README "
+        "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, docs/QUALITY.md "
         "\"Relevance and low confidence\"."))
     path: str = Field(description="The item's file in the library.")
     why: RecommendWhy
@@ -143,7 +143,7 @@ class SearchHit(BaseModel):
     score: float = Field(description="Fused search score; orders the results of one query, not comparable across queries.")
     relevance: float = Field(ge=0, le=1, description=(
         "Calibrated probability that the item is relevant to the query (comparable across queries; "
-        "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, README "
+        "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, docs/QUALITY.md "
         "\"Relevance and low confidence\"."))
     path: str
     snippet: str = Field(description="HTML-escaped passage with the matched words in `<mark>`.")

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         "and counted (`casebook_events_dropped_total`), never waited for."))
     feedback_prior: bool = Field(default=False, description=(
         "Let feedback rank items up: an item users used for a situation ranks up a little for "
-        "similar situations. Off until the replay evaluation (README) supports it for your traffic."))
+        "similar situations. Off until the replay evaluation (docs/LEARNING.md) supports it for your traffic."))
     editor_keys: str = Field(default="", description=(
         "Comma-separated editor keys, each `name:key` (the name goes into the audit trail) or a bare "
         "key (name `editor`); sent as `X-API-Key`, they allow the editing API's writes (and every "

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Offline replay of the feedback prior: does feedback help where users agree, and do no harm where they do not?
 
-    .venv/bin/python scripts/replay_feedback.py            # the table for the README
+    .venv/bin/python scripts/replay_feedback.py            # the table for docs/LEARNING.md
     .venv/bin/python scripts/replay_feedback.py --json     # every number
 
 Simulated users ask the dev questions and CRM records of ../shared/eval/ (dev.jsonl, crm_dev.jsonl)

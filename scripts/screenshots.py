@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Screenshots of the real trainer pages for the README: docs/img/search.png, pack.png, pack-print.png,
+"""Screenshots of the real trainer pages for README.md and docs/: docs/img/search.png, pack.png, pack-print.png,
 pack-slide.png: a slide of the pack's PowerPoint export as LibreOffice renders it, editor.png:
 the editor's form for a case, with a problem the checks found as the trainer typed, and
 insights.png: the insights page.

@@ -40,7 +40,7 @@ from casebook.settings import Settings
 __all__ = ["MAX_K", "MAX_QUERY_CHARS", "WEIGHTS", "Engine", "Filters", "ParsedQuery", "QueryCache", "Ranking",
            "fusion_weights", "top_rows"]
 
-# Fusion weights, tuned on ../shared/eval/dev.jsonl and checked on an outside corpus (README).
+# Fusion weights, tuned on ../shared/eval/dev.jsonl and checked on an outside corpus (docs/QUALITY.md).
 WEIGHTS = {"bm25": 0.25, "use": 0.15, "e5": 0.60, "annotations": 0.2}
 MAX_K = 100
 DENSE_DEPTH = 256  # passages fetched per encoder before aggregating to items

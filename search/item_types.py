@@ -5,7 +5,7 @@ encoder's, as the engine's search of the text computed it) goes to the nearest t
 mean over the library's items of that type of each item's mean body-passage vector, so long items
 do not outweigh short ones. The nearest items' types are no guide: a case's nearest items are
 often the theories it illustrates (leave-one-out on the library: nearest-items vote 0.59 right,
-centroids 0.86; README). At most SAMPLE items per type are read, so a large library costs the same.
+centroids 0.86; docs/INTAKE.md). At most SAMPLE items per type are read, so a large library costs the same.
 """
 
 from __future__ import annotations

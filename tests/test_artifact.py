@@ -33,7 +33,7 @@ from casebook.search.chunk import passages
 from casebook.search.embed import make_encoder
 
 CASES = ["case-05-sincere-marketing-arrears-landlord", "case-02-solution-selling-jiajiale-package"]
-START_BOUND = 60  # seconds; the README's start time comes from scripts/cluster.py on a quiet machine
+START_BOUND = 60  # seconds; the start time in docs/DEPLOY.md comes from scripts/cluster.py on a quiet machine
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """The cluster on this machine, short: two replicas behind HAProxy over one artifact, under load,
-through a publish, a SIGKILL and a rolling restart (scripts/cluster.py; the full run is in README)."""
+through a publish, a SIGKILL and a rolling restart (scripts/cluster.py; the full run is in docs/DEPLOY.md)."""
 
 from __future__ import annotations
 
