@@ -101,7 +101,9 @@ class RecommendedItem(BaseModel):
     relevance: float = Field(ge=0, le=1, description=(
         "Calibrated probability that the item is relevant to the query (comparable across queries; "
         "e.g. show items above 0.5). Fitted on labelled in- and out-of-domain questions, docs/QUALITY.md "
-        "\"Relevance and low confidence\"."))
+        "\"Relevance and low confidence\". A theory or script that one of the returned cases links "
+        "(`why.linked_from`) has at least that case's relevance: the link says the case illustrates or "
+        "uses it."))
     path: str = Field(description="The item's file in the library.")
     why: RecommendWhy
 

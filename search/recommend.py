@@ -122,6 +122,7 @@ class Recommender:
         top_cases = _best([c for c in candidates.values() if c.item.type == "case"], cases)
         self._add_links(candidates, top_cases, asked)
         self._rate_linked(ranking, [c for c in candidates.values() if c.why.search_rank is None])
+        _inherit_relevance(candidates, top_cases)
         groups = {t: [c for c in candidates.values() if c.item.type == t] for t in ("theory", "script")}
         chosen_theories = _best(groups["theory"], theories)
         if top_cases and chosen_theories:  # the theories must explain the best case, whatever else fits
@@ -192,6 +193,17 @@ class Recommender:
                 candidate.score += WEIGHTS[kind] * weight
                 if case.item.id not in candidate.why.linked_from:
                     candidate.why.linked_from.append(case.item.id)
+
+
+def _inherit_relevance(candidates: dict[str, _Candidate], top_cases: list[_Candidate]) -> None:
+    """A theory or script a top case links directly is at least as relevant as that case: the
+    curated link says it is what the case illustrates or uses, though its own words may share
+    nothing with the customer's (its own search relevance is often near 0)."""
+    for case in top_cases:
+        for item_id in (*case.item.theories, *case.item.scripts):
+            candidate = candidates.get(item_id)
+            if candidate is not None:
+                candidate.relevance = max(candidate.relevance, case.relevance)
 
 
 def _key_words(tokens: list[str]) -> set[str]:

@@ -42,6 +42,17 @@ def test_every_recommended_item_has_a_relevance_between_0_and_1(engine):
     assert not result.low_confidence
 
 
+def test_a_theory_a_returned_case_links_is_at_least_as_relevant_as_that_case(engine):
+    result = recommend(engine, CustomerSituation(text="房东联系不上,租户已经搬走,电话欠了三个月费"))
+    cases = {case.id: case.relevance for case in result.cases}
+    linked = [(item, [cases[c] for c in item.why.linked_from if c in cases and item.id in
+                      (*engine.library.get(c).theories, *engine.library.get(c).scripts)])
+              for item in result.theories + result.scripts]
+    linked = [(item, chances) for item, chances in linked if chances]
+    assert linked  # the landlord cases link the theories they illustrate
+    assert all(item.relevance >= max(chances) for item, chances in linked)
+
+
 @pytest.mark.parametrize("query", ["宝宝发烧三天了还不退,需要去医院吗", "how do I write a CV for my first job"])
 def test_an_out_of_domain_question_is_flagged(engine, query):
     assert engine.search(query, k=5).low_confidence
