@@ -40,6 +40,7 @@ class Library:
     root: Path
     items: list[Item]
     problems: list[Problem] = field(default_factory=list)
+    drafts: list[Item] = field(default_factory=list)  # set aside by `reviewed()`: fields still to review
 
     def __post_init__(self) -> None:
         self._by_id = {item.id: item for item in self.items}
@@ -52,6 +53,16 @@ class Library:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def reviewed(self) -> Library:
+        """The library as it is served (searched, recommended, listed): items whose `review:` still
+        lists fields are set aside in `drafts`. An imported draft lies in the library folder until
+        its editor has checked it, and nothing unreviewed may reach a reader meanwhile."""
+        served = Library(self.root, [i for i in self.items if not i.review], self.problems,
+                         drafts=[i for i in self.items if i.review])
+        if "vocabulary" in self.__dict__:  # already read: share it rather than parse the file again
+            served.__dict__["vocabulary"] = self.vocabulary
+        return served
 
     def of_type(self, item_type: str) -> list[Item]:
         return [item for item in self.items if item.type == item_type]

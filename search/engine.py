@@ -107,6 +107,7 @@ class Engine:
         else:
             library, index = store.open_fresh(settings.library, settings.index_path, encoders,
                                               build_missing=build, progress=progress)
+        library = library.reviewed()  # what the index holds; drafts to review stay in `library.drafts`
         items = [library.get(entry["id"]) for entry in index.manifest["items"]]
         engine = cls(items, index, {e.name: e for _, e in encoders}, settings, library=library, cache=cache)
         if settings.feedback_prior:

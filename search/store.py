@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from casebook.durable import exclusive_lock
-from casebook.errors import IndexMissing
+from casebook.errors import IndexMissing, LibraryError
 from casebook.loader import Library, item_files, load_library
 from casebook.search.bm25 import BM25Index, item_text
 from casebook.search.chunk import passages
@@ -41,7 +41,7 @@ from casebook.search.vectors import VectorIndex
 
 log = logging.getLogger("casebook.index")
 
-FORMAT = 1
+FORMAT = 2  # 2: drafts whose `review:` lists fields are left out of the index
 BATCH = 16
 SNAPSHOT = "library"  # the library copy inside an artifact's version folder
 # An artifact keeps this many versions, so a replica that read CURRENT just before a publish
@@ -168,6 +168,15 @@ def _encode_missing(encoder: Encoder, texts: list[str], hashes: list[str], known
     return out, len(todo)
 
 
+def _nothing_to_index(library: Library) -> str:
+    drafts = len(library.items)
+    waiting = (f"its {drafts} draft(s) still list fields under `review:` (`casebook lint` names them); "
+               "review them, " if drafts else "it has no items yet; ")
+    return (f"nothing to search in {library.root}: {waiting}import documents "
+            f"(`casebook import FILE --out {library.root / 'cases'}`), or start from the built-in items "
+            "with `casebook init FOLDER`")
+
+
 def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]],
           progress: bool = False, source_hash: str | None = None, snapshot: bool = False,
           previous: Path | None = None) -> BuildReport:
@@ -179,12 +188,14 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
     still be loading; `previous` is the index whose live version's vectors and tokens are reused
     (default: `index_dir`'s own).
     """
+    items = library.reviewed().items  # drafts still to review are not searchable
+    if not items:
+        raise LibraryError(_nothing_to_index(library))
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     folder = index_dir / f"v-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.perf_counter_ns() % 10**6}"
     folder.mkdir()
     try:
-        items = library.items
         chunks = [p for item in items for p in passages(item)]
         texts = [p.text for p in chunks]
         hashes = [sha1(t) for t in texts]

@@ -190,3 +190,27 @@ def test_upload_a_word_file_lists_its_drafts_and_opens_one_in_the_form(editor, s
     assert editor.find_elements(By.CSS_SELECTOR, "#review .review-row input")  # fields to tick off first
     assert any(case.paragraphs[0][:20] in editor.find_element(By.ID, "f-body").get_attribute("value") for case in cases)
     assert not (site.library / "cases" / f"{draft_id}.md").exists()  # nothing written until saved
+
+
+def test_a_draft_written_by_casebook_import_is_listed_to_review_and_not_served(editor, site):
+    import time
+
+    import httpx
+
+    case = "case-05-sincere-marketing-arrears-landlord"
+    draft = "case-imported-landlord-draft-01"
+    text = (site.library / "cases" / f"{case}.md").read_text(encoding="utf-8")
+    path = site.library / "cases" / f"{draft}.md"
+    path.write_text(text.replace(f"id: {case}", f"id: {draft}", 1)
+                    .replace("\n---\n", "\nreview: [situations, theories]\n---\n", 1), encoding="utf-8")
+    try:
+        sign_in(editor, site, "/editor")
+        deadline = time.monotonic() + SAVE_TIMEOUT  # until the server has reloaded the library
+        while not editor.find_elements(By.CSS_SELECTOR, f'#drafts a[href="/editor/items/{draft}"]'):
+            assert time.monotonic() < deadline, "the draft never appeared under the drafts to review"
+            time.sleep(1)
+            editor.get(site.url + "/editor")
+        assert "situations, theories" in editor.find_element(By.ID, "drafts").text
+        assert httpx.get(f"{site.url}/items/{draft}", timeout=30).status_code == 404
+    finally:
+        path.unlink()

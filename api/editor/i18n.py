@@ -29,6 +29,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Pick an item to change, or add one. Saving publishes: once the checks pass the "
                    "change is written to the library, with your name on it."),
     "home.filter": ("按标题或编号筛选", "Filter by title or id"),
+    "home.drafts": ("待审草稿", "Drafts to review"),
+    "home.drafts_intro": ("这些条目由导入生成，还有字段没有审核，读者搜不到它们。逐项检查后保存即发布。",
+                          "Imported items with fields still to review; readers cannot find them yet. "
+                          "Check each field and save to publish."),
+    "home.to_review": ("待审字段", "To review"),
     "new.case": ("新建案例", "New case"),
     "new.theory": ("新建理论", "New theory"),
     "new.script": ("新建话术", "New script"),

@@ -43,7 +43,7 @@ def editor_home(request: Request) -> Response:
         return sign_in_redirect(request.url.path)
     library = engine_of(request).library
     groups = [(t, sorted(library.of_type(t), key=lambda i: i.id)) for t in TYPES]
-    return render(request, "home.html", groups=groups)
+    return render(request, "home.html", groups=groups, drafts=sorted(library.drafts, key=lambda i: i.id))
 
 
 @router.get("/editor/new", response_class=HTMLResponse)

@@ -102,7 +102,10 @@ def import_(
 
     lib = open_library(library)
     suggester = None
-    if suggest:
+    if suggest and not lib.items:
+        typer.echo(f"{lib.root} has no items yet: drafts get no suggestions (every field is still "
+                   "listed for review)", err=True)
+    elif suggest:
         from casebook.search.suggest import Suggester
 
         suggester = Suggester(open_engine(library, quiet=as_json))
