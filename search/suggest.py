@@ -125,7 +125,10 @@ class Suggester:
         scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for item, weight in near:
             for name in ("situations", "products", "segments", "channels", "tags", "scripts"):
-                for value in {self.canonical(name, value) for value in getattr(item, name)}:
+                # dict, not set: ties keep the neighbours' order in every process (string hashes vary)
+                for value in dict.fromkeys(self.canonical(name, value) for value in getattr(item, name)):
+                    if value in self.exclude:
+                        continue
                     scores[name][value] += weight
         for concept in self.vocabulary.find_in_text(text, kinds=["situation", "product", "tag"]):
             scores[FIELD_OF_KIND[concept.kind]][concept.canonical] += TEXT_WEIGHT
@@ -145,8 +148,9 @@ class Suggester:
         for item, weight in [(item, weight) for item, weight in ordered if item.type == "theory"][:NEAR_THEORIES]:
             scores[item.id] += weight
         for item, weight in ordered[:NEIGHBOURS]:
-            for theory_id in item.theories:
-                scores[theory_id] += LINK_WEIGHT * weight
+            for theory_id in dict.fromkeys(item.theories):
+                if theory_id not in self.exclude:
+                    scores[theory_id] += LINK_WEIGHT * weight
         haystack = normalise(text)
         for theory_id, names in self.names.items():
             if any(normalise(name) in haystack for name in names):

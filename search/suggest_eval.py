@@ -44,17 +44,35 @@ def _key(vocabulary: Vocabulary, kind: str | None) -> Callable[[str], str]:
     return key
 
 
-def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "script")) -> dict:
-    """Per group (`cases`, `all`) and field: n, precision and recall at 3 and 5; and type accuracy."""
+HOLD_OUT = ("item", "source")
+
+
+def hidden_with(engine: Engine, item: Item, hold_out: str) -> frozenset[str]:
+    """What is hidden while `item` is suggested: the item, or every item of its source document
+    (as when a training department imports a whole collection the library has nothing from)."""
+    if hold_out == "source":
+        return frozenset(i.id for i in engine.items if i.source.document == item.source.document)
+    return frozenset({item.id})
+
+
+def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "script"),
+                  hold_out: str = "item") -> dict:
+    """Per group (`cases`, `all`) and field: n, precision and recall at 3 and 5; and type accuracy.
+
+    With `hold_out="source"` links to hidden items cannot be suggested, so recall counts only the
+    curated links still in the library, and an item with none is left out of that field."""
+    if hold_out not in HOLD_OUT:
+        raise ValueError(f"hold_out must be one of {', '.join(HOLD_OUT)}")
     rows, vocabulary, centroids = [], engine.library.vocabulary, TypeCentroids(engine)
     for item in engine.items:
         if item.type not in types:
             continue
-        ranked = Suggester(engine, exclude=frozenset({item.id}), types=centroids).rank(draft_of(item))
+        hidden = hidden_with(engine, item, hold_out)
+        ranked = Suggester(engine, exclude=hidden, types=centroids).rank(draft_of(item))
         row = {"id": item.id, "type": item.type, "type_ok": ranked.type == item.type}
         for name in FIELDS:
             key = _key(vocabulary, KIND_OF_FIELD.get(name))
-            gold = {key(v) for v in getattr(item, name)}
+            gold = {key(v) for v in getattr(item, name)} - hidden
             if not gold:
                 continue
             suggested = list(dict.fromkeys(key(v) for v in ranked.values(name)))

@@ -99,12 +99,20 @@ def eval_(
     typer.echo(format_table(report))
 
 
-def eval_suggest(library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
+def eval_suggest(
+    library: LibraryOpt = None,
+    as_json: JsonOpt = False,
+    hold_out: Annotated[str, typer.Option(help=(
+        "What is hidden while an item is suggested: `item` (the item alone) or `source` (every item "
+        "of its source document, as when a whole new collection is imported)."))] = "item",
+) -> None:
     """Leave-one-out quality of import suggestions: precision and recall at 3 and 5 per field
-    (situations and products compared as vocabulary concepts)."""
-    from casebook.search.suggest_eval import format_table, leave_one_out
+    (situations, products and tags compared as vocabulary concepts)."""
+    from casebook.search.suggest_eval import HOLD_OUT, format_table, leave_one_out
 
-    report = leave_one_out(open_engine(library, quiet=as_json))
+    if hold_out not in HOLD_OUT:
+        fail(f"--hold-out must be one of {', '.join(HOLD_OUT)}", code=2)
+    report = leave_one_out(open_engine(library, quiet=as_json), hold_out=hold_out)
     typer.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
 
 
