@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from casebook.search.closeness import ConceptCloseness
-from casebook.search.suggest_eval import leave_one_out
+from casebook.search.suggest import Suggester
+from casebook.search.suggest_eval import draft_of, hidden_with, leave_one_out
 
 # A sentence of case-01 that describes falling local call spend without any of the words the
 # vocabulary lists for it (本地话费下降, 话费下降, …).
@@ -39,3 +40,13 @@ def test_a_situation_described_in_other_words_stands_out_by_closeness(engine):
     assert not vocabulary.find_in_text(FALLING_SPEND, kinds=["situation"])
     closeness = ConceptCloseness(engine, vocabulary).closeness(FALLING_SPEND, "situation")
     assert max(closeness, key=closeness.get) == "本地话费下降"
+
+
+def test_with_its_source_held_out_no_item_of_that_source_is_suggested(engine):
+    case = engine.library.get("case-05-sincere-marketing-arrears-landlord")
+    hidden = hidden_with(engine, case, "source")
+    assert len(hidden) > 10 and all(engine.library.get(i).source.document == case.source.document for i in hidden)
+    ranked = Suggester(engine, exclude=hidden).rank(draft_of(case))
+    assert not set(ranked.values("theories")) & hidden
+    assert not set(ranked.values("scripts")) & hidden
+    assert ranked.values("situations", 5)  # the text and the other sources still speak
