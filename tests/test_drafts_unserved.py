@@ -60,3 +60,14 @@ def test_a_library_of_drafts_only_says_what_to_do_instead_of_failing(tmp_path, u
                .replace("\n---\n", "\nreview: [summary]\n---\n", 1))
     with pytest.raises(LibraryError, match="1 draft"):
         store.build(load_library(root), root / ".casebook" / "index", [("use", use)])
+
+
+def test_casebook_list_marks_a_draft_and_its_fields_to_review(lib):
+    from typer.testing import CliRunner
+
+    from casebook.cli import app
+
+    run = CliRunner().invoke(app, ["list", "--library", str(lib)])
+    line = next(line for line in run.output.splitlines() if line.startswith(DRAFT))
+    assert "[draft: to review situations, theories]" in line
+    assert "1 of them drafts not yet searchable" in run.output

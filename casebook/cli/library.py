@@ -69,8 +69,10 @@ def list_items(
         typer.echo(json.dumps([item_summary(i) for i in items], ensure_ascii=False, indent=1))
         return
     for item in items:
-        typer.echo(f"{item.id:<55} {item.type:<7} {item.title}")
-    typer.echo(f"{len(items)} item(s)", err=True)
+        draft = f"  [draft: to review {', '.join(item.review)}]" if item.review else ""
+        typer.echo(f"{item.id:<55} {item.type:<7} {item.title}{draft}")
+    drafts = sum(1 for item in items if item.review)
+    typer.echo(f"{len(items)} item(s)" + (f", {drafts} of them drafts not yet searchable" if drafts else ""), err=True)
 
 
 def show(item_id: str, library: LibraryOpt = None, as_json: JsonOpt = False) -> None:
