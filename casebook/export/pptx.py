@@ -165,22 +165,24 @@ def situation_slide(deck: Deck, p: PackItem, number: int) -> None:
 def story_slides(deck: Deck, p: PackItem, number: int) -> None:
     """The body, verbatim, over as many slides as it takes; cut between sentences only."""
     pages = flow_story(body_blocks(p.item.body), STORY, kit.inner(*BODY[2:]))
+    _body_slides(deck, p, number, pages, "原文 STORY", "story", count_one=True)
+
+
+def _body_slides(deck: Deck, p: PackItem, number: int, pages: list, heading: str, box: str,
+                 count_one: bool = False) -> None:
+    """One slide per page of flowed text under `heading`, numbered n/N (a lone page only with
+    `count_one`), the pack item's header and source footer on each."""
     for n, page in enumerate(pages, start=1):
         slide = deck.slide(p.note)
-        _header(slide, p, number, f"原文 STORY {n}/{len(pages)}")
-        _box(slide, *BODY, "story", page)
+        count = f" {n}/{len(pages)}" if len(pages) > 1 or count_one else ""
+        _header(slide, p, number, heading + count)
+        _box(slide, *BODY, box, page)
         _footer(deck, slide, source_line(p.item))
 
 
 def prompt_slides(deck: Deck, p: PackItem, number: int) -> None:
     units = [Para(prompt, PROMPT, lead=f"{n}. ") for n, prompt in enumerate(p.prompts, start=1)]
-    pages = flow_units(units, kit.inner(*BODY[2:]))
-    for n, page in enumerate(pages, start=1):
-        slide = deck.slide(p.note)
-        count = f" {n}/{len(pages)}" if len(pages) > 1 else ""
-        _header(slide, p, number, f"讨论 DISCUSSION{count}")
-        _box(slide, *BODY, "prompts", page)
-        _footer(deck, slide, source_line(p.item))
+    _body_slides(deck, p, number, flow_units(units, kit.inner(*BODY[2:])), "讨论 DISCUSSION", "prompts")
 
 
 def _link_units(p: PackItem) -> list[Para]:
@@ -214,13 +216,7 @@ def link_slides(deck: Deck, p: PackItem, number: int) -> None:
     units = _link_units(p)
     if not units:
         return
-    pages = flow_units(units, kit.inner(*BODY[2:]))
-    for n, page in enumerate(pages, start=1):
-        slide = deck.slide(p.note)
-        count = f" {n}/{len(pages)}" if len(pages) > 1 else ""
-        _header(slide, p, number, f"理论与话术 THEORY & SCRIPTS{count}")
-        _box(slide, *BODY, "links", page)
-        _footer(deck, slide, source_line(p.item))
+    _body_slides(deck, p, number, flow_units(units, kit.inner(*BODY[2:])), "理论与话术 THEORY & SCRIPTS", "links")
 
 
 def pack_pptx(pack: Pack) -> bytes:
