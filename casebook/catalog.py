@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from casebook.loader import Library
 from casebook.model import Item
+from casebook.sentences import split_sentences
 from casebook.vocabulary import Concept, Family, Kind
 
 # Body headings that hold a case's commentary: the source's 点评 / 营销兵法, or a plan's 评析 / 评述.
 COMMENTARY_MARKERS: tuple[str, ...] = ("点评", "兵法", "评析", "评述")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 
 @dataclass
@@ -160,7 +159,7 @@ def _sentences(text: str) -> list[str]:
     """Sentences of a commentary, verbatim; fragments too short to discuss join the next one."""
     out: list[str] = []
     carry = ""
-    for part in _SENTENCE_END.split(" ".join(text.split())):
+    for part in split_sentences(" ".join(text.split())):
         part = (carry + part).strip()
         if len(part) < 12:
             carry = part

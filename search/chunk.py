@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from casebook.model import Item
+from casebook.sentences import split_sentences
 
 MAX_CHARS = 320  # about one encoder window of Chinese text (e5-small reads 512 tokens)
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 # Markdown at the start of a line: headings, quotes, bullets. Only the markup: a line that starts
 # with the source's own numbers (2004年, 8—2理论, 1、) keeps them.
 _LINE_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+)+", re.M)
@@ -23,7 +23,7 @@ class Passage:
 def _pieces(text: str, limit: int) -> list[str]:
     """Split text into runs of whole sentences no longer than `limit` (a long sentence stands alone)."""
     out, current = [], ""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in split_sentences(text):
         if current and len(current) + len(sentence) > limit:
             out.append(current)
             current = ""
