@@ -34,15 +34,25 @@ class ConceptCloseness:
         self.engine = engine
         self.vocabulary = vocabulary
         self.encoder = next(reversed(engine.encoders.values()), None)  # the strongest is listed last
+        self._concepts: dict[Kind, tuple[list[Concept], np.ndarray]] = {}  # per kind, built on first use
+
+    def _embedded(self, kind: Kind) -> tuple[list[Concept], np.ndarray]:
+        """The concepts of a kind and their vectors, one row each (encoded in one batch, once)."""
+        if kind not in self._concepts:
+            concepts = self.vocabulary.of_kind(kind)
+            texts = [concept_text(concept) for concept in concepts]
+            self.engine.cache.prefetch(self.encoder, texts)
+            matrix = np.vstack([self.engine.cache.get(self.encoder, t) for t in texts]) if texts else np.zeros((0, 0))
+            self._concepts[kind] = (concepts, matrix)
+        return self._concepts[kind]
 
     def closeness(self, text: str, kind: Kind) -> dict[str, float]:
         """Concept (as items write it) -> how many standard deviations closer than the average concept."""
-        concepts = self.vocabulary.of_kind(kind)
-        if self.encoder is None or len(concepts) < 2 or not text.strip():
+        if self.encoder is None or not text.strip():
             return {}
-        texts = [concept_text(concept) for concept in concepts]
-        self.engine.cache.prefetch(self.encoder, texts)
-        matrix = np.vstack([self.engine.cache.get(self.encoder, t) for t in texts])
+        concepts, matrix = self._embedded(kind)
+        if len(concepts) < 2:
+            return {}
         cosines = matrix @ self.engine.cache.get(self.encoder, text)
         spread = float(cosines.std())
         if spread < 1e-9:
