@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import psutil
+from cpu_use import machine_busy, tree_cpu
+
 HERE = Path(__file__).resolve().parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_SECONDS = 300
@@ -135,29 +138,9 @@ def wait_ready(host: str, port: int, timeout: float = 300) -> None:
             time.sleep(0.5)
 
 
-def machine_busy() -> float:
-    """CPU seconds the whole machine has been busy (not idle) since boot."""
-    import psutil
-
-    times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
-
-
 def server_cpu(pid: int | None) -> float | None:
     """CPU seconds used so far by the server process and its workers."""
-    if pid is None:
-        return None
-    import psutil
-
-    root = psutil.Process(pid)
-    total = 0.0
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return None if pid is None else tree_cpu(psutil.Process(pid), reaped=False)
 
 
 async def measure(endpoint: str, clients: int, args: argparse.Namespace) -> Run:

@@ -33,6 +33,9 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
+from cpu_use import machine_busy, tree_cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "case-05-sincere-marketing-arrears-landlord"
 ITEM = "case-save-timing-probe"
@@ -110,32 +113,13 @@ def seen_by_workers(port: int, marker: str, workers: int, since: float) -> float
     return None
 
 
-def machine_busy() -> float:
-    import psutil
-
-    times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
-
-
 def own_cpu() -> float:
     """CPU seconds of this script and everything it started (server, workers, load)."""
-    import psutil
-
-    me = psutil.Process()
-    total = 0.0
-    for process in [me, *me.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system + times.children_user + times.children_system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return tree_cpu(psutil.Process())
 
 
 def worker_rss(pid: int) -> list[float]:
     """Resident memory of each worker process of the server, in MB."""
-    import psutil
-
     workers = [c for c in psutil.Process(pid).children(recursive=True)
                if "resource_tracker" not in " ".join(c.cmdline())]
     return sorted(worker.memory_info().rss / 1e6 for worker in workers)

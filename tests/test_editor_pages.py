@@ -10,10 +10,12 @@ on the session alone, and a user list with one trainer. Time: about 30 s on 2 co
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
 import yaml
 from browser import casebook_server, navigate
@@ -193,10 +195,6 @@ def test_upload_a_word_file_lists_its_drafts_and_opens_one_in_the_form(editor, s
 
 
 def test_a_draft_written_by_casebook_import_is_listed_to_review_and_not_served(editor, site):
-    import time
-
-    import httpx
-
     case = "case-05-sincere-marketing-arrears-landlord"
     draft = "case-imported-landlord-draft-01"
     text = (site.library / "cases" / f"{case}.md").read_text(encoding="utf-8")

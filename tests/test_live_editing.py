@@ -35,6 +35,9 @@ from helpers import ROOT, copy_library, item_text
 from casebook.search import store
 from casebook.settings import get_settings
 
+sys.path.insert(0, str(ROOT / "scripts"))  # scripts/cpu_use.py, the load scripts' CPU accounting
+from cpu_use import machine_busy, tree_cpu
+
 TARGET = 15.0  # seconds from the save until every worker finds the change
 WORKERS = 2
 READ_KEY, EDITOR_KEY = "live-read-key", "live-editor-key"
@@ -127,22 +130,9 @@ class Bound:
         return TARGET / (1 - share)
 
 
-def machine_busy() -> float:
-    times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
-
-
 def our_cpu() -> float:
     """CPU seconds of this test process and everything it started (the server, its workers, the load)."""
-    me = psutil.Process()
-    total = 0.0
-    for process in [me, *me.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system + times.children_user + times.children_system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+    return tree_cpu(psutil.Process())
 
 
 def until_every_worker(served: Served, query: str, done: Callable[[list[dict]], bool],
