@@ -51,6 +51,8 @@ def check_item(library: Library, item: Item, text: str | None = None) -> list[Pr
                 report(field, f"{field}: no item has id {target!r}")
             elif linked.type != wanted:
                 report(field, f"{field}: {target!r} is a {linked.type}, not a {wanted}")
+            elif linked.review and not item.review:  # it would be served linking an item that is not
+                report(field, f"{field}: {target!r} is a draft still to review; review it first or drop the link")
     if item.type == "theory" and (item.theories or item.scripts):
         report("theories" if item.theories else "scripts",
                "a theory lists no links: cases and scripts point to it and backlinks are derived")

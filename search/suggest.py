@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from casebook.model import KINDS, Item
 from casebook.search.closeness import ConceptCloseness
 from casebook.search.engine import WEIGHTS, Engine
 from casebook.search.fusion import fuse
+from casebook.search.imported_theories import ImportedTheories
 from casebook.search.item_types import TypeCentroids
 
 QUERY_CHARS = 500  # the draft's title and first sentences: about one e5 window of Chinese text
@@ -39,6 +41,7 @@ NEAR_THEORIES = 5  # theory items nearest to the draft that count as links
 TEXT_WEIGHT = 4.0  # a value the text names, in units of the nearest neighbour's weight
 LINK_WEIGHT = 0.5  # a theory a near item links, against a theory item that is itself near
 SEMANTIC_WEIGHT = 1.0  # per standard deviation a situation's words stand closer to the text than average
+IMPORTED_WEIGHT = 2.0  # per standard deviation a theory draft of the same import stands closer than average
 KIND_OF_FIELD = {"situations": "situation", "products": "product", "tags": "tag"}
 FIELD_OF_KIND = {kind: name for name, kind in KIND_OF_FIELD.items()}
 _NAME_SUFFIX = re.compile(r"(营销|理论|法则|定律|模型|策略|管理|计划|原理|沟通|分析|步|细分|销售|挽留|服务)$")
@@ -60,14 +63,19 @@ class Ranked:
         return [value for value, _ in self.fields.get(name, [])][:k]
 
 
-def theory_names(item: Item) -> list[str]:
+def draft_text(title: str, body: str) -> str:
+    """What a draft is read as: its title and its running text (no tables, headings or figure lines)."""
+    return f"{title}\n" + "\n".join(prose(body))
+
+
+def theory_names(title: str) -> list[str]:
     """Names a text would use for a theory: parts of its title that end like a name (…营销, …法则,
     …模型), are Latin acronyms (AIDAS, CRM, SWOT) or stand in quotes (“价格旋涡”), and a short
     title that is a name on its own (流动客户经理)."""
-    names = re.findall(r"[“\"]([^”\"]{2,12})[”\"]", item.title)
-    if len(item.title) <= SHORT_TITLE and not _TITLE_PUNCTUATION.search(item.title):
-        names.append(item.title.strip())
-    for part in _NAME_SPLIT.split(item.title):
+    names = re.findall(r"[“\"]([^”\"]{2,12})[”\"]", title)
+    if len(title) <= SHORT_TITLE and not _TITLE_PUNCTUATION.search(title):
+        names.append(title.strip())
+    for part in _NAME_SPLIT.split(title):
         part = part.strip("“”\" ")
         suffix = _NAME_SUFFIX.search(part)  # with two characters before it at least (not the 2理论 of 8—2理论)
         if re.fullmatch(r"[A-Z]{3,}", part) or (len(part) <= 12 and suffix is not None and suffix.start() >= 2):
@@ -86,11 +94,14 @@ class Suggester:
         self.exclude = exclude
         self.vocabulary = vocabulary_of(engine.library)
         self.theories = [item for item in engine.items if item.type == "theory" and item.id not in exclude]
-        self.names = {item.id: theory_names(item) for item in self.theories}
+        self.names = {item.id: theory_names(item.title) for item in self.theories}
         self.semantic = ConceptCloseness(engine, self.vocabulary)
+        self._imported: tuple[tuple[str, ...], ImportedTheories] | None = None
 
-    def __call__(self, draft: Draft) -> dict[str, Any]:
-        ranked = self.rank(draft)
+    def __call__(self, draft: Draft, imported: Mapping[str, Draft] | None = None) -> dict[str, Any]:
+        """Front matter for a draft; `imported` (id -> draft) are theory drafts of the same import,
+        which the draft may link like the library's theories."""
+        ranked = self.rank(draft, imported)
         out: dict[str, Any] = {"type": ranked.type, "kind": ranked.kind, "outcome": "unknown"}
         for name, k in WRITE.items():
             scored = ranked.fields.get(name, [])
@@ -117,8 +128,8 @@ class Suggester:
         top = above[0] if above and above[0] > 0 else 1.0
         return [(self.engine.items[row], weight / top) for row, weight in zip(rows, above)]
 
-    def rank(self, draft: Draft) -> Ranked:
-        text = f"{draft.title}\n" + "\n".join(prose(draft.body))
+    def rank(self, draft: Draft, imported: Mapping[str, Draft] | None = None) -> Ranked:
+        text = draft_text(draft.title, draft.body)
         query = text[:QUERY_CHARS]
         ordered = self.neighbours(query)
         near = ordered[:NEIGHBOURS]
@@ -138,6 +149,8 @@ class Suggester:
         for label, closeness in self.semantic.closeness(query, "situation").items():
             scores["situations"][label] += SEMANTIC_WEIGHT * max(closeness, 0.0)
         self._theories(text, ordered, scores["theories"])
+        if imported:
+            self._imported_theories(text, query, imported, scores["theories"])
         item_type, kind = self._type_and_kind(text, query, near)
         return Ranked(fields={name: sorted(values.items(), key=lambda pair: -pair[1])
                               for name, values in scores.items()},
@@ -155,6 +168,25 @@ class Suggester:
         for theory_id, names in self.names.items():
             if any(normalise(name) in haystack for name in names):
                 scores[theory_id] += TEXT_WEIGHT
+
+    def _imported_theories(self, text: str, query: str, imported: Mapping[str, Draft],
+                           scores: dict[str, float]) -> None:
+        """Theory drafts of the same import: named in the text (as a library theory named is), and
+        close to it against all theories (`imported_theories`)."""
+        evidence = self._imported_evidence(imported)
+        for theory_id in evidence.named(text):
+            scores[theory_id] += TEXT_WEIGHT
+        for theory_id, closeness in evidence.closeness(query).items():
+            scores[theory_id] += IMPORTED_WEIGHT * max(closeness, 0.0)
+
+    def _imported_evidence(self, imported: Mapping[str, Draft]) -> ImportedTheories:
+        """One ImportedTheories per import: its drafts' names and vectors are read once for all its cases."""
+        key = tuple(imported)
+        if self._imported is None or self._imported[0] != key:
+            self._imported = (key, ImportedTheories(
+                self.engine, self.theories, imported, names_of=theory_names,
+                text_of=lambda title, body: draft_text(title, body)[:QUERY_CHARS]))
+        return self._imported[1]
 
     def _type_and_kind(self, text: str, query: str, near: list[tuple[Item, float]]) -> tuple[str, str]:
         """The type the text reads like (`item_types`); the kind its nearest same-type items have."""

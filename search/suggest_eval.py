@@ -44,15 +44,27 @@ def _key(vocabulary: Vocabulary, kind: str | None) -> Callable[[str], str]:
     return key
 
 
-HOLD_OUT = ("item", "source")
+HOLD_OUT = ("item", "source", "import")
 
 
 def hidden_with(engine: Engine, item: Item, hold_out: str) -> frozenset[str]:
     """What is hidden while `item` is suggested: the item, or every item of its source document
     (as when a training department imports a whole collection the library has nothing from)."""
-    if hold_out == "source":
+    if hold_out in ("source", "import"):
         return frozenset(i.id for i in engine.items if i.source.document == item.source.document)
     return frozenset({item.id})
+
+
+def co_imported_theories(engine: Engine, item: Item, suggester: Suggester,
+                         types: dict[str, dict[str, str]]) -> dict[str, Draft]:
+    """The theory drafts imported with `item` when its whole source document is imported: the
+    other items of the document that the suggester takes for theories (as `casebook import`
+    would type them), by their ids. `types` keeps each document's suggested types."""
+    siblings = [i for i in engine.items if i.source.document == item.source.document]
+    if item.source.document not in types:
+        types[item.source.document] = {i.id: suggester.rank(draft_of(i)).type for i in siblings}
+    suggested = types[item.source.document]
+    return {i.id: draft_of(i) for i in siblings if i.id != item.id and suggested[i.id] == "theory"}
 
 
 def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "script"),
@@ -60,19 +72,26 @@ def leave_one_out(engine: Engine, types: tuple[str, ...] = ("case", "theory", "s
     """Per group (`cases`, `all`) and field: n, precision and recall at 3 and 5; and type accuracy.
 
     With `hold_out="source"` links to hidden items cannot be suggested, so recall counts only the
-    curated links still in the library, and an item with none is left out of that field."""
+    curated links still in the library, and an item with none is left out of that field. With
+    `hold_out="import"` the source is hidden too, but imported along with the item: its theory
+    drafts can be linked (by their items' ids), so recall counts every curated theory link."""
     if hold_out not in HOLD_OUT:
         raise ValueError(f"hold_out must be one of {', '.join(HOLD_OUT)}")
     rows, vocabulary, centroids = [], engine.library.vocabulary, TypeCentroids(engine)
+    document_types: dict[str, dict[str, str]] = {}
     for item in engine.items:
         if item.type not in types:
             continue
         hidden = hidden_with(engine, item, hold_out)
-        ranked = Suggester(engine, exclude=hidden, types=centroids).rank(draft_of(item))
+        suggester = Suggester(engine, exclude=hidden, types=centroids)
+        imported = (co_imported_theories(engine, item, suggester, document_types)
+                    if hold_out == "import" and item.type == "case" else {})
+        ranked = suggester.rank(draft_of(item), imported)
+        unlinkable = hidden - set(imported)
         row = {"id": item.id, "type": item.type, "type_ok": ranked.type == item.type}
         for name in FIELDS:
             key = _key(vocabulary, KIND_OF_FIELD.get(name))
-            gold = {key(v) for v in getattr(item, name)} - hidden
+            gold = {key(v) for v in getattr(item, name)} - unlinkable
             if not gold:
                 continue
             suggested = list(dict.fromkeys(key(v) for v in ranked.values(name)))

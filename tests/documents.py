@@ -75,6 +75,37 @@ def direct_sales_cases() -> list[SeedCase]:
     return found
 
 
+def handbook_chapters() -> list[tuple[str, str]]:
+    """A handbook's chapters as (numbered heading, verbatim seed text): the marketing theories of
+    cases 5 and 4 of the Guangdong collection (seed 000) as chapters of their own, then the two
+    stories. The first story's heading names no theory; the second's is the seed's own, naming 数据库营销."""
+    text = _seed("000")
+
+    def story_and_theory(marker: str) -> tuple[str, str]:
+        start = text.index(marker) + len(marker)
+        return text[start:text.index("[营销理论]", start)].strip(), _between(text[start:], "[营销理论]", "[点评]")
+
+    story5, theory5 = story_and_theory("[案例]5-----真诚营销")
+    story4, theory4 = story_and_theory("[案例]4-----数据库营销为本,有效沟通解决难题")
+    return [("一、真诚营销", theory5), ("二、数据库营销", theory4),
+            ("三、租户搬走、房东难找", story5), ("四、数据库营销为本,有效沟通解决难题", story4)]
+
+
+def build_handbook_docx(path: Path) -> Path:
+    """A Word handbook of theory chapters and case chapters (`handbook_chapters`), one Heading 1 each."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("社区经理营销手册", level=0)
+    for heading, text in handbook_chapters():
+        doc.add_heading(heading, level=1)
+        for paragraph in text.split("\n"):
+            if paragraph.strip():
+                doc.add_paragraph(paragraph.strip())
+    doc.save(path)
+    return path
+
+
 # --- figures ---------------------------------------------------------------------------------
 
 def chart_png() -> bytes:

@@ -55,6 +55,15 @@ def test_numbered_sections_split_when_no_case_heading_is_found():
     assert len(split(text).sections) == 3
 
 
+def test_a_numbered_section_is_titled_without_its_number_and_keeps_it_in_its_heading():
+    cases = direct_sales_cases()
+    text = "\n\n".join(f"## {n}{c.heading}\n\n{c.paragraphs[0]}" for n, c in zip(("一、", "第二章 ", "（三）"), cases))
+    sections = split(text).sections
+    assert [s.title for s in sections] == [c.heading for c in cases]
+    assert [s.heading for s in sections] == [f"一、{cases[0].heading}", f"第二章 {cases[1].heading}",
+                                             f"（三）{cases[2].heading}"]
+
+
 def test_a_document_without_headings_is_one_case():
     case = direct_sales_cases()[0]
     document = split(clean(f"{case.heading}\n\n" + "\n\n".join(case.paragraphs)))

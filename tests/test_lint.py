@@ -52,6 +52,15 @@ def test_dangling_link_is_reported_on_its_line(lib):
     assert f"cases/{CASE}.md:{line}: theories: no item has id 'theory-no-such-thing'" in found
 
 
+def test_a_reviewed_case_may_not_link_a_draft_still_to_review(lib):
+    theory = "theory-sincere-marketing"
+    write_item(lib, f"playbook/theories/{theory}.md",
+               item_text(lib, theory).replace("\n---\n", "\nreview: [summary]\n---\n", 1))
+    found = messages(lib)
+    assert any(m.startswith(f"cases/{CASE}.md:") and
+               f"theories: {theory!r} is a draft still to review" in m for m in found)
+
+
 def test_missing_title_is_reported(lib):
     text = "\n".join(row for row in item_text(lib, CASE).splitlines() if not row.startswith("title:"))
     write_item(lib, f"cases/{CASE}.md", text)

@@ -103,8 +103,9 @@ def eval_suggest(
     library: LibraryOpt = None,
     as_json: JsonOpt = False,
     hold_out: Annotated[str, typer.Option(help=(
-        "What is hidden while an item is suggested: `item` (the item alone) or `source` (every item "
-        "of its source document, as when a whole new collection is imported)."))] = "item",
+        "What is hidden while an item is suggested: `item` (the item alone), `source` (every item "
+        "of its source document, as when a whole new collection is imported) or `import` (the "
+        "source hidden but imported in one go, so a case may link the theory drafts imported with it)."))] = "item",
 ) -> None:
     """Leave-one-out quality of import suggestions: precision and recall at 3 and 5 per field
     (situations, products and tags compared as vocabulary concepts)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Protocol
@@ -38,9 +39,10 @@ class Draft:
 
 
 class Suggester(Protocol):
-    """Suggested front-matter values for a draft (the engine's `casebook.search.suggest`)."""
+    """Suggested front-matter values for a draft (the engine's `casebook.search.suggest`);
+    `imported` (id -> draft) are theory drafts of the same import it may link."""
 
-    def __call__(self, draft: Draft) -> dict[str, Any]: ...
+    def __call__(self, draft: Draft, imported: Mapping[str, Draft] | None = None) -> dict[str, Any]: ...
 
 
 def prose(body: str) -> list[str]:

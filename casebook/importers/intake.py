@@ -90,9 +90,14 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
                      suggester: Suggester | None = None, slug: str | None = None,
                      force: bool = False) -> ImportReport:
     """Read every source, write one draft per case into `out` (or return them in the report when
-    `out` is None), never overwriting a file unless `force`. `library` is where ids must be new."""
+    `out` is None), never overwriting a file unless `force`. `library` is where ids must be new.
+
+    Suggestions come in two passes: each draft on its own (which types it), then each case again
+    with the theory drafts of the same import as candidate links, since a handbook's cases mostly
+    illustrate the handbook's own theories, which the library cannot know yet."""
     report = ImportReport()
     numbers: dict[str, int] = {}  # drafts per id stem, so one --slug over several files stays unique
+    pending: list[tuple[str, Draft, dict[str, Any]]] = []  # file name, draft, suggested front matter
     for given in sources:
         name = given.name if isinstance(given, SourceFile) else Path(given).name
         try:
@@ -113,22 +118,41 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
             suggested = suggester(draft) if suggester else {}
             item_type = suggested.get("type") or "case"
             numbers[stem] = numbers.get(stem, 0) + 1
-            front = front_matter(draft, f"{item_type}-{stem}-{numbers[stem]:02d}", suggested)
-            text = draft_markdown(front, draft.body)
-            entry = DraftReport(id=front["id"], title=front["title"], document=name, review=front["review"])
-            if out is None:
-                entry.markdown = text
-            else:
-                target = _target(out, front)
-                if (target.exists() or front["id"] in library) and not force:
-                    report.problems.append(FileProblem(name, "exists", f"{target} (or the id {front['id']}) "
-                                                       "exists already; pass --force to overwrite it"))
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-                entry.path = str(target)
-            report.drafts.append(entry)
+            pending.append((name, draft, front_matter(draft, f"{item_type}-{stem}-{numbers[stem]:02d}", suggested)))
+    if suggester:
+        _link_imported_theories(pending, suggester)
+    for name, draft, front in pending:
+        _write(report, library, out, name, draft, front, force)
     return report
+
+
+def _link_imported_theories(pending: list[tuple[str, Draft, dict[str, Any]]], suggester: Suggester) -> None:
+    """Each case draft's theory links, suggested again with the import's theory drafts as candidates."""
+    theories = {front["id"]: draft for _, draft, front in pending if front["type"] == "theory"}
+    if not theories:
+        return
+    for _, draft, front in pending:
+        if front["type"] == "case":
+            front["theories"] = list(suggester(draft, theories).get("theories") or [])
+
+
+def _write(report: ImportReport, library: Library, out: Path | None, name: str, draft: Draft,
+           front: dict[str, Any], force: bool) -> None:
+    """One draft into `out` (or into the report), unless its file or id exists and not `force`."""
+    text = draft_markdown(front, draft.body)
+    entry = DraftReport(id=front["id"], title=front["title"], document=name, review=front["review"])
+    if out is None:
+        entry.markdown = text
+    else:
+        target = _target(out, front)
+        if (target.exists() or front["id"] in library) and not force:
+            report.problems.append(FileProblem(name, "exists", f"{target} (or the id {front['id']}) "
+                                               "exists already; pass --force to overwrite it"))
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        entry.path = str(target)
+    report.drafts.append(entry)
 
 
 def report_text(report: ImportReport) -> list[str]:

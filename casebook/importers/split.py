@@ -17,8 +17,9 @@ _NUMERAL = r"[\d一二三四五六七八九十百零〇]+"
 CASE_HEADING = re.compile(
     rf"^(?:[\[【]\s*案例\s*(?:{_NUMERAL})?\s*[\]】]\s*(?:{_NUMERAL})?|案例\s*{_NUMERAL}(?![\d%％个元年月日次]))"
     r"\s*[-—－:：.、．\s]*(?P<title>.*)$")
-NUMBERED_HEADING = re.compile(
-    rf"^(?:第{_NUMERAL}[章节篇部讲课]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|[（(]{_NUMERAL}[)）])\s*\S")
+_NUMBER = rf"(?:第{_NUMERAL}[章节篇部讲课]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|[（(]{_NUMERAL}[)）])"
+NUMBERED_HEADING = re.compile(rf"^{_NUMBER}\s*\S")
+_NUMBER_PREFIX = re.compile(rf"^{_NUMBER}\s*[:：]?\s*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MAX_HEADING_CHARS = 80
 _MAX_TITLE_LINE = 40
@@ -92,7 +93,8 @@ def _numbered_starts(lines: list[str]) -> list[tuple[int, str, int]]:
     if not numbered:
         return []
     top = min(level for _, level, _ in numbered)
-    picked = [(i, text, i) for i, level, text in numbered if level == top]
+    # the title without its number (二、益阳电信… -> 益阳电信…); the heading keeps it, as the source's section
+    picked = [(i, _NUMBER_PREFIX.sub("", text) or text, i) for i, level, text in numbered if level == top]
     return picked if len(picked) >= 2 else []
 
 
