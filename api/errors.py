@@ -82,10 +82,29 @@ def _validation(request: Request, exc: RequestValidationError) -> Response:
     if bad_json is not None:
         reason = (bad_json.get("ctx") or {}).get("error", "")
         return render_error(request, 400, f"the body is not valid JSON: {reason}".rstrip(": "))
+    whole_body = _whole_body_problem(request, errors)
+    if whole_body is not None:
+        return render_error(request, 422, whole_body, [{"field": "body", "message": whole_body}])
     details = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
                for e in errors[:MAX_DETAILS]]
     message = "; ".join(f"{d['field']}: {d['message']}" for d in details)
     return render_error(request, 422, message, details)
+
+
+def _whole_body_problem(request: Request, errors: list[dict[str, Any]]) -> str | None:
+    """What to change when the body as a whole was not read as a JSON object. Most often it is
+    `curl -d` without `-H 'Content-Type: application/json'` (a form, which FastAPI does not parse
+    as JSON) or no body at all; pydantic's own words ("Input should be a valid dictionary", "Field
+    required") do not say so."""
+    if not errors or any(tuple(e.get("loc", ())) != ("body",) for e in errors):
+        return None
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if "json" not in content_type.lower():
+        sent = f"`Content-Type: {content_type}`" if content_type else "no Content-Type"
+        return f"the body must be JSON sent with `Content-Type: application/json` (this request had {sent})"
+    if errors[0].get("type") == "missing":
+        return "the body is empty: send a JSON object (/docs shows an example for each endpoint)"
+    return None
 
 
 async def handle_error(request: Request, exc: Exception) -> Response:

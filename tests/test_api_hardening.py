@@ -179,3 +179,16 @@ def test_cors_refuses_other_origins(anonymous):
         "Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"})
     assert response.status_code == 400
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_a_json_body_sent_without_its_content_type_is_422_saying_which_header_to_send(client):
+    # `curl -d '{...}'` without `-H 'Content-Type: application/json'` sends a form
+    response = client.post("/v1/recommend", content='{"text": "销号"}'.encode(),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    message = assert_clear_error(response, 422)["message"]
+    assert "Content-Type: application/json" in message and "x-www-form-urlencoded" in message
+
+
+def test_an_empty_body_is_422_saying_it_is_empty(client):
+    response = client.post("/v1/recommend", headers={"Content-Type": "application/json"})
+    assert "empty" in assert_clear_error(response, 422)["message"]
