@@ -232,6 +232,13 @@ class Engine:
         """The filters as a test of an item row (tags and situations by concept: filters.py)."""
         return row_test(filters, self.items, self.vocabulary, self.concepts)
 
+    def listed(self, filters: Filters) -> list[Item]:
+        """The library's items that pass the filters, in library order; a tag or situation is
+        matched by concept, as in search (an unknown one is a BadQuery naming the closest)."""
+        test = self.allowed(filters)
+        passing = {self.items[row].id for row in range(len(self.items)) if test(row)}
+        return [item for item in self.library.items if item.id in passing]
+
     def best_passages(self, query: str, item_id: str, n: int = 2) -> list[str]:
         """The n body passages of an item closest to the query, in reading order: by the cosine of
         the first dense encoder's vectors (e5 when present; the query vector is cached from the

@@ -20,6 +20,20 @@ def test_items_filter_by_type_and_tag(client):
     assert all(i["type"] == "case" and "arrears" in i["tags"] for i in items)
 
 
+
+def test_items_tag_takes_the_label_of_a_tag_concept_as_search_does(client):
+    tags = client.get("/v1/vocabulary", params={"kind": "tag"}).json()["concepts"]
+    concept = max(tags, key=lambda c: c["items"])
+    by_id = client.get("/v1/items", params={"tag": concept["id"], "limit": 100}).json()
+    by_label = client.get("/v1/items", params={"tag": concept["label"], "limit": 100}).json()
+    assert by_id["total"] == concept["items"] and by_label == by_id
+
+
+def test_items_with_an_unknown_tag_is_422_naming_the_closest(client):
+    response = client.get("/v1/items", params={"tag": "arrear"})
+    assert response.status_code == 422
+    assert "arrears" in response.json()["message"]
+
 def test_items_page_past_the_end_is_empty(client):
     response = client.get("/v1/items", params={"offset": 10_000})
     assert response.status_code == 200

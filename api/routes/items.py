@@ -14,6 +14,7 @@ from casebook.api.deps import ApiKey, EngineDep
 from casebook.api.schemas import ItemDetail, ItemPage, ItemSummary, error_responses, example_response
 from casebook.model import ID_PATTERN, FrontMatter, ItemType
 from casebook.render import render_markdown
+from casebook.search import Filters
 
 router = APIRouter(prefix="/v1", tags=["items"], dependencies=[ApiKey])
 
@@ -23,13 +24,14 @@ router = APIRouter(prefix="/v1", tags=["items"], dependencies=[ApiKey])
 def list_items(
     engine: EngineDep,
     type: Annotated[ItemType | None, Query(description="Only items of this type.", examples=["case"])] = None,
-    tag: Annotated[str | None, Query(max_length=80, description="Only items with this tag.",
-                                     examples=["arrears"])] = None,
+    tag: Annotated[str | None, Query(max_length=80, examples=["arrears"], description=(
+        "Only items with this tag: a tag concept id of `GET /v1/vocabulary` (or any of its synonyms); "
+        "an unknown one is a 422 naming the closest."))] = None,
     offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
 ) -> ItemPage:
     """Items in library order, `limit` at a time; `total` counts every match."""
-    found = [i for i in engine.library.items if (type is None or i.type == type) and (tag is None or tag in i.tags)]
+    found = engine.listed(Filters(types=[type] if type else [], tags=[tag] if tag else []))
     page = [ItemSummary.model_validate(i, from_attributes=True) for i in found[offset:offset + limit]]
     return ItemPage(total=len(found), offset=offset, limit=limit, items=page)
 
