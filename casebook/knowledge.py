@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from casebook.loader import Library
 from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Item
@@ -139,6 +139,15 @@ class MetadataCondition(BaseModel):
 
     logical_operator: Literal["and", "or"] = "and"
     conditions: list[Condition] = Field(default_factory=list, max_length=50)
+
+    @field_validator("logical_operator", "conditions", mode="before")
+    @classmethod
+    def _null_is_the_default(cls, value: Any, info: ValidationInfo) -> Any:
+        """Dify's own model declares both optional and sends `null` for an unset one; a refusal
+        would reach the Dify user only as a retrieval with no records."""
+        if value is None:
+            return "and" if info.field_name == "logical_operator" else []
+        return value
 
     def allows(self, item: Item) -> bool:
         if not self.conditions:

@@ -97,6 +97,16 @@ def test_metadata_condition_with_or_takes_either(dify, engine):
     assert all(i.type == "script" or "欠费催缴" in i.situations for i in items)
 
 
+
+def test_a_metadata_condition_with_nulls_as_dify_serialises_it_means_no_condition(dify):
+    # Dify's MetadataCondition has `logical_operator: ... | None` and `conditions: list | None`;
+    # a 4xx would reach its user only as a retrieval with no records
+    plain = dify.post("/retrieval", json=retrieval(LANDLORD_EN)).json()["records"]
+    nulls = dify.post("/retrieval", json=retrieval(LANDLORD_EN, metadata_condition={
+        "logical_operator": None, "conditions": None}))
+    assert nulls.status_code == 200, nulls.text
+    assert nulls.json()["records"] == plain
+
 def test_knowledge_lists_the_ids_with_their_item_counts(dify, engine):
     answer = dify.get("/knowledge")
     assert answer.status_code == 200

@@ -75,3 +75,8 @@ def test_invalid_conditions_are_refused_with_a_message(name, operator, value):
     with pytest.raises(ValidationError) as refused:
         Condition(name=name, comparison_operator=operator, value=value)
     assert str(refused.value)
+
+
+def test_null_operator_and_conditions_as_dify_sends_them_mean_and_and_none():
+    condition = MetadataCondition.model_validate({"logical_operator": None, "conditions": None})
+    assert condition.logical_operator == "and" and condition.conditions == [] and condition.allows(LANDLORD)
