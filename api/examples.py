@@ -49,7 +49,7 @@ RECOMMEND_RESPONSE: dict[str, Any] = {
         "summary": "把有效客户信息建成客户信息系统（数据库），按营销标准分类筛选，有目的地向客户提供针对性的营销服务（解决方案）。",
         "summary_en": "Building collected customer information into a customer database, filtering it by marketing "
                       "criteria and offering each group targeted services and solutions.",
-        "score": 2.0129, "relevance": 0.0012, "path": "playbook/theories/theory-database-marketing.md",
+        "score": 2.0129, "relevance": 0.9651, "path": "playbook/theories/theory-database-marketing.md",
         "why": {"fields": {}, "matched_terms": [], "matched_annotations": [],
                 "linked_from": ["case-05-sincere-marketing-arrears-landlord"], "search_rank": None}}],
     "scripts": [],

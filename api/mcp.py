@@ -124,8 +124,10 @@ def create_server(library: Library | None, engine: EngineSource, recorder: Recor
         segments: Annotated[list[Segment] | None, Field(description="Only items for these customer segments.")] = None,
         channels: Annotated[list[Channel] | None, Field(description="Only items for these roles/channels.")] = None,
         situations: Annotated[list[str] | None, Field(description=(
-            "Only items for these customer situations (exact Chinese phrases; see list_filters)."))] = None,
-        tags: Annotated[list[str] | None, Field(description="Only items with one of these tags.")] = None,
+            "Only items for one of these customer situations: the Chinese label of a situation (申请销号; "
+            "list_filters lists those in use), or any synonym of it, Chinese or English (销户, cancellation)."))] = None,
+        tags: Annotated[list[str] | None, Field(description=(
+            "Only items with one of these tags: an English tag of list_filters (retention), or a synonym."))] = None,
     ) -> SearchResults:
         filters = Filters(types=list(types or []), segments=[_value(s) for s in segments or []],
                           channels=[_value(c) for c in channels or []], situations=list(situations or []),
