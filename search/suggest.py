@@ -184,7 +184,8 @@ class Suggester:
         key = tuple(imported)
         if self._imported is None or self._imported[0] != key:
             self._imported = (key, ImportedTheories(
-                self.engine, self.theories, imported, names_of=theory_names,
+                self.engine, [f"{theory.title}\n{theory.summary}" for theory in self.theories], imported,
+                names_of=theory_names,
                 text_of=lambda title, body: draft_text(title, body)[:QUERY_CHARS]))
         return self._imported[1]
 
