@@ -7,6 +7,7 @@ from typing import Any
 
 from casebook.api.html_pages import LANGS
 from casebook.model import CHANNEL_LABELS, OUTCOME_LABELS, SEGMENT_LABELS
+from casebook.vocabulary import Vocabulary
 
 STRINGS: dict[str, tuple[str, str]] = {
     "site": ("营销案例库", "Casebook"),
@@ -225,6 +226,12 @@ class Words:
         """Label of an annotation value: kind is segment, channel or outcome."""
         return LABELS[kind][self._index].get(value, value)
 
+    def tag(self, vocabulary: Vocabulary, name: str) -> str:
+        """A tag as the page's reader says it: its Chinese label on the Chinese pages (items write the
+        tag's ASCII id), the id itself on the English ones and for a tag the vocabulary lacks."""
+        concept = vocabulary.concept(name, "tag")
+        return concept.label if concept is not None and self.lang == "zh" else name
+
     def title(self, obj: Any) -> str:
         return obj.title if self.lang == "zh" else obj.title_en
 
@@ -236,4 +243,4 @@ class Words:
 
     def helpers(self) -> dict[str, Callable[..., str] | str]:
         return {"t": self, "lang": self.lang, "label": self.label, "title_of": self.title,
-                "alt_title_of": self.alt_title, "summary_of": self.summary}
+                "alt_title_of": self.alt_title, "summary_of": self.summary, "tag_name": self.tag}
