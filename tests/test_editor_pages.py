@@ -195,6 +195,8 @@ def test_upload_a_word_file_lists_its_drafts_and_opens_one_in_the_form(editor, s
     assert editor.find_element(By.ID, "f-id").get_attribute("value") == draft_id
     assert editor.find_elements(By.CSS_SELECTOR, "#review .review-row input")  # fields to tick off first
     assert "类型" in [row.text.split()[0] for row in editor.find_elements(By.CSS_SELECTOR, "#review .review-row")]
+    kinds = [option.text for option in editor.find_elements(By.CSS_SELECTOR, "#f-kind option")]
+    assert "故事" in kinds and "story" not in kinds
     assert any(case.paragraphs[0][:20] in editor.find_element(By.ID, "f-body").get_attribute("value") for case in cases)
     assert not (site.library / "cases" / f"{draft_id}.md").exists()  # nothing written until saved
 

@@ -37,7 +37,8 @@ def test_item_shows_its_annotations_as_labels(page):
     front = front_matter("case-01-crm-hejiahuan-upsell")
     assert "家庭客户" in labels and "社区经理" in labels
     assert all(term in labels for term in front["situations"] + front["products"])
-    assert "成功" in page.find_element(By.CSS_SELECTOR, ".item-kicker").text
+    kicker = page.find_element(By.CSS_SELECTOR, ".item-kicker").text
+    assert "成功" in kicker and "故事" in kicker  # outcome and kind (story) in the reader's language
 
 
 def test_item_shows_its_tags_by_their_chinese_labels_linking_to_the_tag(page):

@@ -78,7 +78,8 @@ def split_file(text: str) -> tuple[dict[str, Any], str]:
 def edit_form(request: Request, item_id: str, front: dict[str, Any], body: str, etag: str | None) -> HTMLResponse:
     w = words(request)
     library = engine_of(request).library
-    data = {"id": item_id, "etag": etag, "front_matter": front, "kinds": KINDS, "words": w.script_words()}
+    data = {"id": item_id, "etag": etag, "front_matter": front, "kinds": KINDS,
+            "kind_labels": {k: w.label("kind", k) for kinds in KINDS.values() for k in kinds}, "words": w.script_words()}
     return render(request, "edit.html", item_id=item_id, front=front, body=body, etag=etag, data=data,
                   types=TYPES, kinds=KINDS, pickers=picker_groups(library, w),
                   review=[f for f in front.get("review") or [] if isinstance(f, str)],

@@ -198,11 +198,18 @@ EN_CHANNELS: dict[str, str] = {
 }
 EN_OUTCOMES: dict[str, str] = {"success": "Success", "partial": "Partial", "failure": "Failure",
                                "unknown": "Not stated"}
+# An item's `kind` (casebook.model.KINDS), as the item page and the editor's form show it.
+ZH_KINDS: dict[str, str] = {"story": "故事", "plan": "方案", "concept": "概念", "principle": "原则", "model": "模型",
+                            "method": "方法", "dialogue": "对话", "questions": "问话", "lines": "话术句"}
+EN_KINDS: dict[str, str] = {"story": "Story", "plan": "Plan", "concept": "Concept", "principle": "Principle",
+                            "model": "Model", "method": "Method", "dialogue": "Dialogue", "questions": "Questions",
+                            "lines": "Lines"}
 
 LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "segment": (SEGMENT_LABELS, EN_SEGMENTS),
     "channel": (CHANNEL_LABELS, EN_CHANNELS),
     "outcome": (OUTCOME_LABELS, EN_OUTCOMES),
+    "kind": (ZH_KINDS, EN_KINDS),
 }
 
 
@@ -223,7 +230,7 @@ class Words:
         return ("、" if self.lang == "zh" else ", ").join(values)
 
     def label(self, kind: str, value: str) -> str:
-        """Label of an annotation value: kind is segment, channel or outcome."""
+        """Label of an annotation value: kind is segment, channel, outcome or kind."""
         return LABELS[kind][self._index].get(value, value)
 
     def tag(self, vocabulary: Vocabulary, name: str) -> str:
