@@ -1,12 +1,14 @@
 """A trainer imports a handbook the library already holds in part: each draft names the items whose
-text it repeats, so its cases are not published a second time under new ids; and drafts that are
-only returned (the import page, `POST /v1/imports`) never come back under an id the library has.
+text it repeats, so its cases are not published a second time under new ids; and drafts never
+take a published item's id (written, --force would have overwritten it; returned, the import
+page offered an id that is taken).
 
 Core only, no engine and no model: Markdown documents made from the library's own item texts,
-imported without suggestions. Time: about 2 s (reading the library three times)."""
+imported without suggestions. Time: about 2 s (reading the library four times)."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import ROOT, copy_library, item_text, write_item
 
 from casebook.importers import SourceFile, import_documents
@@ -42,9 +44,11 @@ def test_a_draft_of_text_the_library_lacks_repeats_nothing(tmp_path):
     assert [draft.repeats for draft in report.drafts] == [[]]
 
 
-def test_returned_drafts_skip_the_ids_the_library_has(tmp_path):
+@pytest.mark.parametrize("written", [False, True], ids=["returned", "written"])
+def test_drafts_skip_the_ids_of_published_items(tmp_path, written):
     root = copy_library(tmp_path / "library")
     write_item(root, "cases/case-hb-01.md", item_text(ROOT, CASE).replace(f"id: {CASE}", "id: case-hb-01", 1))
     library = load_library(root)
-    report = import_documents([handbook(story_of(ROOT, CASE))], library, None, slug="hb")  # as POST /v1/imports
-    assert [draft.id for draft in report.drafts] == ["case-hb-02"]
+    out = tmp_path / "drafts" if written else None  # None: as POST /v1/imports, nothing written
+    report = import_documents([handbook(story_of(ROOT, CASE))], library, out, slug="hb")
+    assert [draft.id for draft in report.drafts] == ["case-hb-02"] and report.problems == []

@@ -100,6 +100,9 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
     report = ImportReport()
     numbers: dict[str, int] = {}  # drafts per id stem, so one --slug over several files stays unique
     pending: list[tuple[str, Draft, dict[str, Any]]] = []  # file name, draft, suggested front matter
+    # Ids a draft never takes: a published item's (--force overwrites drafts, never an item), and,
+    # when drafts are only returned, a draft's too, as nothing on disk can be overwritten then.
+    taken = {item.id for item in library.items if out is None or not item.review}
     for given in sources:
         name = given.name if isinstance(given, SourceFile) else Path(given).name
         try:
@@ -118,7 +121,7 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
         stem = slug or slug_of(source.name, source.data)
         for draft in drafts:
             suggested = suggester(draft) if suggester else {}
-            item_id = _next_id(suggested.get("type") or "case", stem, numbers, library if out is None else None)
+            item_id = _next_id(suggested.get("type") or "case", stem, numbers, taken)
             pending.append((name, draft, front_matter(draft, item_id, suggested)))
     if suggester:
         _link_imported_theories(pending, suggester)
@@ -127,14 +130,13 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
     return report
 
 
-def _next_id(item_type: str, stem: str, numbers: dict[str, int], taken: Library | None) -> str:
-    """`<type>-<stem>-NN`, numbered on from the stem's last draft, and past the ids of `taken`: drafts
-    that are only returned (not written) must not come back under an id the library has, since a
-    second upload of a document after saving one of its drafts would offer that id again."""
+def _next_id(item_type: str, stem: str, numbers: dict[str, int], taken: set[str]) -> str:
+    """`<type>-<stem>-NN`, numbered on from the stem's last draft and past the `taken` ids: importing
+    a document again after one of its drafts was published must not offer (or overwrite) that id."""
     while True:
         numbers[stem] = numbers.get(stem, 0) + 1
         item_id = f"{item_type}-{stem}-{numbers[stem]:02d}"
-        if taken is None or item_id not in taken:
+        if item_id not in taken:
             return item_id
 
 
