@@ -324,6 +324,9 @@ class ImportedDraft(BaseModel):
     review: list[str] = Field(description="Fields still to review; lint refuses the item until the list is empty.")
     markdown: str = Field(description=(
         "The draft item file: save it, once reviewed, with `PUT /v1/items/{id}` (`text/markdown`)."))
+    repeats: list[str] = Field(default=[], description=(
+        "Ids of library items that already hold most of the draft's text (its sentences verbatim): "
+        "the document repeats them, so the draft is likely not a new item."))
 
 
 class ImportProblem(BaseModel):

@@ -183,15 +183,43 @@ def test_upload_a_word_file_lists_its_drafts_and_opens_one_in_the_form(editor, s
     assert len(drafts) >= 2
     titles = [d.find_element(By.CSS_SELECTOR, ".import-draft-title").text for d in drafts]
     assert any(case.heading in title for case in cases for title in titles)
-    assert all(d.find_element(By.CSS_SELECTOR, ".import-draft-review").text for d in drafts)
+    reviews = [d.find_element(By.CSS_SELECTOR, ".import-draft-review").text for d in drafts]
+    assert all("标题（英文）" in review and "title_en" not in review for review in reviews)  # the form's labels
+    # The seed cases are in the library already: each draft links the item that holds its text.
+    repeats = [d.find_element(By.CSS_SELECTOR, ".import-draft-repeats a").get_attribute("href") for d in drafts]
+    assert all("/items/case-" in href for href in repeats)
     draft_id = drafts[0].get_attribute("data-id")
 
     navigate(editor, lambda: editor.find_element(By.ID, "open-draft-1").click())
     assert editor.find_element(By.ID, "f-title").get_attribute("value") == titles[0]
     assert editor.find_element(By.ID, "f-id").get_attribute("value") == draft_id
     assert editor.find_elements(By.CSS_SELECTOR, "#review .review-row input")  # fields to tick off first
+    assert "类型" in [row.text.split()[0] for row in editor.find_elements(By.CSS_SELECTOR, "#review .review-row")]
+    kinds = [option.text for option in editor.find_elements(By.CSS_SELECTOR, "#f-kind option")]
+    assert "故事" in kinds and "story" not in kinds
     assert any(case.paragraphs[0][:20] in editor.find_element(By.ID, "f-body").get_attribute("value") for case in cases)
     assert not (site.library / "cases" / f"{draft_id}.md").exists()  # nothing written until saved
+
+
+def test_a_failed_upload_says_why_and_takes_the_earlier_list_away(editor, site, tmp_path):
+    old = tmp_path / "旧版手册.doc"
+    old.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(1024))  # an old binary Word file
+    big = tmp_path / "扫描合集.pdf"
+    with big.open("wb") as file:
+        file.truncate(21 * 1024 * 1024)  # over the server's 20 MB upload limit
+    sign_in(editor, site, "/editor/import")
+    editor.find_element(By.ID, "import-files").send_keys(str(old))
+    editor.find_element(By.ID, "import-submit").click()
+    problems = wait(editor, lambda d: d.find_element(By.ID, "import-problem-list").text, IMPORT_TIMEOUT)
+    assert old.name in problems and ".docx" in problems
+
+    editor.find_element(By.ID, "import-files").clear()
+    editor.find_element(By.ID, "import-files").send_keys(str(big))
+    editor.find_element(By.ID, "import-submit").click()
+    status = wait(editor, lambda d: "MB" in d.find_element(By.ID, "import-status").text
+                  and d.find_element(By.ID, "import-status").text)
+    assert "21.0 MB" in status and "20.0 MB" in status
+    assert not editor.find_element(By.ID, "import-result").is_displayed()  # not the .doc's reason under it
 
 
 def test_a_draft_written_by_casebook_import_is_listed_to_review_and_not_served(editor, site):
@@ -208,7 +236,7 @@ def test_a_draft_written_by_casebook_import_is_listed_to_review_and_not_served(e
             assert time.monotonic() < deadline, "the draft never appeared under the drafts to review"
             time.sleep(1)
             editor.get(site.url + "/editor")
-        assert "situations, theories" in editor.find_element(By.ID, "drafts").text
+        assert "情境, 运用的理论" in editor.find_element(By.ID, "drafts").text  # the form's labels, not YAML keys
         assert httpx.get(f"{site.url}/items/{draft}", timeout=30).status_code == 404
     finally:
         path.unlink()

@@ -153,6 +153,7 @@ def test_nothing_importable_exits_nonzero_with_a_message_per_file(documents, tmp
     assert run.returncode == 1
     assert f"not imported: {documents.image_pdf.name}: the PDF has no text layer" in run.stdout
     assert f"not imported: {documents.empty.name}: the file is empty" in run.stdout
+    assert "0 draft(s) from 2 file(s)" in run.stderr and "review" not in run.stderr  # nothing to review
     assert "Traceback" not in run.stderr
 
 

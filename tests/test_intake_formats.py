@@ -4,7 +4,7 @@ heading a case, the cleaner drops page furniture and nothing else. Real document
 from __future__ import annotations
 
 import pytest
-from documents import build_docx, collection_cases, direct_sales_cases
+from documents import build_docx, collection_cases, direct_sales_cases, handbook_chapters
 from helpers import SEEDS
 
 from casebook.importers import SourceFile, import_documents
@@ -62,6 +62,31 @@ def test_a_numbered_section_is_titled_without_its_number_and_keeps_it_in_its_hea
     assert [s.title for s in sections] == [c.heading for c in cases]
     assert [s.heading for s in sections] == [f"一、{cases[0].heading}", f"第二章 {cases[1].heading}",
                                              f"（三）{cases[2].heading}"]
+
+
+def handbook_with_chapters_and_cases(case_subheading: str = "") -> tuple[str, list[tuple[str, str]]]:
+    """A handbook's Markdown: 第一章 theory, 案例一 story, 第二章 theory, 案例二 story (seed text);
+    and its parts as (title, text)."""
+    (_, theory5), (_, theory4), (_, story5), (heading4, story4) = handbook_chapters()
+    parts = [("真诚营销", theory5), ("租户搬走、房东难找", story5), ("数据库营销", theory4),
+             (heading4.split("、", 1)[1], story4)]
+    headings = ["第一章 ", "案例一：", "第二章 ", "案例二："]
+    text = "# 社区经理营销手册\n\n" + "\n\n".join(
+        f"## {number}{title}\n\n{case_subheading if number.startswith('案例') else ''}{body}"
+        for number, (title, body) in zip(headings, parts))
+    return text, parts
+
+
+def test_a_chapter_between_cases_is_a_section_of_its_own_not_part_of_the_case_before():
+    text, parts = handbook_with_chapters_and_cases()
+    document = split(text)
+    assert [(s.title, s.body) for s in document.sections] == parts
+    assert document.unplaced == [] and document.title == "社区经理营销手册"
+
+
+def test_a_cases_own_numbered_sub_headings_stay_in_the_case():
+    text, parts = handbook_with_chapters_and_cases(case_subheading="### 一、经过\n\n")
+    assert [s.title for s in split(text).sections] == [title for title, _ in parts]
 
 
 def test_a_document_without_headings_is_one_case():

@@ -42,6 +42,7 @@ def test_browse_by_situation_groups_concepts_by_family_then_opens_a_listing(page
         assert concept in [c.id for c in named if c is not None], item_id
     page.get(page.base + "/browse/tags/retention")
     assert len(page.find_elements(By.CSS_SELECTOR, "#listing .card")) >= 3
+    assert library.vocabulary.concept("retention", "tag").label in page.find_element(By.CSS_SELECTOR, ".list-heading").text
 
 
 def test_matrix_marks_which_cases_illustrate_which_theories(page):

@@ -12,6 +12,8 @@ from helpers import ROOT, item_text
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from casebook.vocabulary import load_vocabulary
+
 
 def test_open_an_item_from_the_search_results(page):
     page.get(page.base + "/")
@@ -34,8 +36,18 @@ def test_item_shows_its_annotations_as_labels(page):
     labels = page.find_element(By.ID, "annotations").text
     front = front_matter("case-01-crm-hejiahuan-upsell")
     assert "家庭客户" in labels and "社区经理" in labels
-    assert all(term in labels for term in front["situations"] + front["products"] + front["tags"])
-    assert "成功" in page.find_element(By.CSS_SELECTOR, ".item-kicker").text
+    assert all(term in labels for term in front["situations"] + front["products"])
+    kicker = page.find_element(By.CSS_SELECTOR, ".item-kicker").text
+    assert "成功" in kicker and "故事" in kicker  # outcome and kind (story) in the reader's language
+
+
+def test_item_shows_its_tags_by_their_chinese_labels_linking_to_the_tag(page):
+    vocabulary = load_vocabulary(ROOT)
+    page.get(page.base + "/items/case-01-crm-hejiahuan-upsell")
+    chips = page.find_elements(By.CSS_SELECTOR, "#annotations .chip-tag")
+    tags = front_matter("case-01-crm-hejiahuan-upsell")["tags"]
+    assert [chip.text for chip in chips] == [vocabulary.concept(tag, "tag").label for tag in tags]  # 客户忠诚, not loyalty
+    assert [chip.get_attribute("href").rsplit("/", 1)[1] for chip in chips] == tags
 
 
 def test_case_links_to_its_theories_and_shows_prompts_from_its_commentary(page):

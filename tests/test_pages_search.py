@@ -81,6 +81,17 @@ def test_theory_filter_keeps_the_theory_and_the_items_citing_it(page):
     assert Select(page.find_element(By.ID, "filter-theory")).first_selected_option.get_attribute("value") == "theory-crm"
 
 
+def test_tag_filter_names_tags_in_chinese_and_filters_by_the_tag(page):
+    library = load_library(get_settings().library)
+    page.get(page.base + "/?q=" + quote("老客户"))
+    options = {o.get_attribute("value"): o.text for o in Select(page.find_element(By.ID, "filter-tag")).options}
+    assert options["retention"].startswith(library.vocabulary.concept("retention", "tag").label + " (")  # 客户挽留 (n)
+    Select(page.find_element(By.ID, "filter-tag")).select_by_value("retention")
+    navigate(page, page.find_element(By.CSS_SELECTOR, ".search-box button").click)
+    ids = result_ids(page)
+    assert ids and all("retention" in library.get(i).tags for i in ids)
+
+
 def test_nothing_relevant_is_said_plainly(page):
     search(page, "如何做红烧肉")
     assert "没有与此相关的内容" in page.find_element(By.ID, "nothing-relevant").text

@@ -86,7 +86,7 @@ def item_groups(library: Library, item_type: str, w: EditorWords) -> list[Group]
     """Theories (or scripts) to link, grouped by their kind, titles in both languages."""
     groups: dict[str, Group] = {}
     for item in sorted(library.of_type(item_type), key=lambda i: (i.kind or "", w.title(i))):
-        group = groups.setdefault(item.kind or "", Group(item.kind or ""))
+        group = groups.setdefault(item.kind or "", Group(w.label("kind", item.kind) if item.kind else ""))
         group.options.append(Option(item.id, w.title(item), w.alt_title(item), item.id))
     return list(groups.values())
 

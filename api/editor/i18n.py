@@ -116,16 +116,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.submit": ("上传并生成草稿", "Upload and make drafts"),
     "import.running": ("正在读取文档……", "Reading the documents…"),
     "import.none_chosen": ("请先选择文件。", "Choose a file first."),
+    "import.too_big": ("所选文件共 {size} MB，超过上限 {limit} MB：请把文档拆成几份，或压缩其中的图片后再上传。",
+                       "The files chosen come to {size} MB, over the limit of {limit} MB: split the document, "
+                       "or compress its pictures, and upload again."),
     "import.failed": ("导入失败：", "Import failed: "),
     "import.drafts": ("份草稿", "draft(s)"),
     "import.document": ("来源文件：", "From: "),
     "import.review": ("待核对：", "To review: "),
     "import.reviewed": ("无待核对字段", "Nothing to review"),
     "import.open": ("在编辑器中打开", "Open in the editor"),
+    "import.repeats": ("资料库已有这段文字，多半不必再发布：", "The library already holds this text, so it is likely not new: "),
     "import.problems": ("无法导入的文件", "Files that could not be imported"),
     "import.unplaced": ("不属于任何案例的文字（未导入）", "Text that belongs to no case (not imported)"),
     "import.earlier": ("上次上传的草稿（仅保存在本浏览器标签页中）", "Drafts of the last upload (kept in this browser tab only)"),
 }
+
+# The words (keys above, or the reading pages') that name each front-matter field, so the lists of
+# fields to review (form, editor home, import page) show a trainer the form's labels, not YAML keys.
+FIELD_WORDS = {"type": "f.type", "kind": "f.kind", "title": "f.title", "title_en": "f.title_en",
+               "summary": "f.summary", "summary_en": "f.summary_en", "source": "sec.source",
+               "situations": "ann.situations", "segments": "ann.segments", "channels": "ann.channels",
+               "products": "ann.products", "outcome": "ann.outcome", "tags": "ann.tags",
+               "theories": "f.theories", "scripts": "f.scripts", "body": "sec.body"}
 
 
 class EditorWords(Words):
@@ -138,8 +150,15 @@ class EditorWords(Words):
         text = pair[self._index]
         return text.format(**values) if values else text
 
+    def field(self, name: str) -> str:
+        """A front-matter field as the form labels it (the key itself for one the form does not know)."""
+        return self(FIELD_WORDS[name]) if name in FIELD_WORDS else name
+
+    def helpers(self) -> dict[str, Any]:
+        return {**super().helpers(), "field_name": self.field}
+
     def script_words(self) -> dict[str, str]:
         """The words the editor's script shows (save results, checks), for its JSON data block."""
         keys = [k for k in STRINGS if k.split(".")[0] in ("check", "save", "saved", "saving", "picker", "unsaved",
                                                           "general", "review", "import")]
-        return {key: self(key) for key in keys}
+        return {**{key: self(key) for key in keys}, **{f"field.{name}": self.field(name) for name in FIELD_WORDS}}

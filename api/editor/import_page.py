@@ -25,7 +25,8 @@ router = page_router()
 def import_page(request: Request) -> Response:
     if signed_in_editor(request) is None:
         return sign_in_redirect(request.url.path)
-    return render(request, "import.html", words_json=words(request).script_words())
+    return render(request, "import.html", words_json=words(request).script_words(),
+                  max_upload_bytes=request.app.state.settings.max_upload_bytes)
 
 
 @router.post("/editor/draft", response_class=HTMLResponse)

@@ -26,11 +26,6 @@ from casebook.model import KINDS
 from casebook.render import render_markdown
 
 TYPES = ("case", "theory", "script")
-# The words (i18n keys) that name each front-matter field on the form, for the review list.
-FIELD_WORDS = {"kind": "f.kind", "title": "f.title", "title_en": "f.title_en", "summary": "f.summary",
-               "summary_en": "f.summary_en", "source": "sec.source", "situations": "ann.situations",
-               "segments": "ann.segments", "channels": "ann.channels", "products": "ann.products",
-               "outcome": "ann.outcome", "tags": "ann.tags", "theories": "f.theories", "scripts": "f.scripts"}
 PREVIEW_LIMIT = 200_000  # characters; an item body is a few thousand
 
 router = page_router()
@@ -83,11 +78,12 @@ def split_file(text: str) -> tuple[dict[str, Any], str]:
 def edit_form(request: Request, item_id: str, front: dict[str, Any], body: str, etag: str | None) -> HTMLResponse:
     w = words(request)
     library = engine_of(request).library
-    data = {"id": item_id, "etag": etag, "front_matter": front, "kinds": KINDS, "words": w.script_words()}
+    data = {"id": item_id, "etag": etag, "front_matter": front, "kinds": KINDS,
+            "kind_labels": {k: w.label("kind", k) for kinds in KINDS.values() for k in kinds}, "words": w.script_words()}
     return render(request, "edit.html", item_id=item_id, front=front, body=body, etag=etag, data=data,
                   types=TYPES, kinds=KINDS, pickers=picker_groups(library, w),
                   review=[f for f in front.get("review") or [] if isinstance(f, str)],
-                  outcomes=["success", "partial", "failure", "unknown"], field_words=FIELD_WORDS)
+                  outcomes=["success", "partial", "failure", "unknown"])
 
 
 @router.post("/editor/preview")

@@ -52,7 +52,8 @@ def browse_tags(request: Request) -> HTMLResponse:
 @router.get("/browse/tags/{tag:path}", response_class=HTMLResponse)
 def browse_tag(request: Request, tag: str) -> HTMLResponse:
     """The items that carry one tag."""
-    return _listing(request, tag, with_tag(engine_of(request).library, tag))
+    library = engine_of(request).library
+    return _listing(request, tag, with_tag(library, tag), concept=library.vocabulary.concept(tag, "tag"))
 
 
 @router.get("/browse/situations/{situation:path}", response_class=HTMLResponse)

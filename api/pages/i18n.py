@@ -7,6 +7,7 @@ from typing import Any
 
 from casebook.api.html_pages import LANGS
 from casebook.model import CHANNEL_LABELS, OUTCOME_LABELS, SEGMENT_LABELS
+from casebook.vocabulary import Vocabulary
 
 STRINGS: dict[str, tuple[str, str]] = {
     "site": ("营销案例库", "Casebook"),
@@ -197,11 +198,18 @@ EN_CHANNELS: dict[str, str] = {
 }
 EN_OUTCOMES: dict[str, str] = {"success": "Success", "partial": "Partial", "failure": "Failure",
                                "unknown": "Not stated"}
+# An item's `kind` (casebook.model.KINDS), as the item page and the editor's form show it.
+ZH_KINDS: dict[str, str] = {"story": "故事", "plan": "方案", "concept": "概念", "principle": "原则", "model": "模型",
+                            "method": "方法", "dialogue": "对话", "questions": "问话", "lines": "话术句"}
+EN_KINDS: dict[str, str] = {"story": "Story", "plan": "Plan", "concept": "Concept", "principle": "Principle",
+                            "model": "Model", "method": "Method", "dialogue": "Dialogue", "questions": "Questions",
+                            "lines": "Lines"}
 
 LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "segment": (SEGMENT_LABELS, EN_SEGMENTS),
     "channel": (CHANNEL_LABELS, EN_CHANNELS),
     "outcome": (OUTCOME_LABELS, EN_OUTCOMES),
+    "kind": (ZH_KINDS, EN_KINDS),
 }
 
 
@@ -222,8 +230,14 @@ class Words:
         return ("、" if self.lang == "zh" else ", ").join(values)
 
     def label(self, kind: str, value: str) -> str:
-        """Label of an annotation value: kind is segment, channel or outcome."""
+        """Label of an annotation value: kind is segment, channel, outcome or kind."""
         return LABELS[kind][self._index].get(value, value)
+
+    def tag(self, vocabulary: Vocabulary, name: str) -> str:
+        """A tag as the page's reader says it: its Chinese label on the Chinese pages (items write the
+        tag's ASCII id), the id itself on the English ones and for a tag the vocabulary lacks."""
+        concept = vocabulary.concept(name, "tag")
+        return concept.label if concept is not None and self.lang == "zh" else name
 
     def title(self, obj: Any) -> str:
         return obj.title if self.lang == "zh" else obj.title_en
@@ -236,4 +250,4 @@ class Words:
 
     def helpers(self) -> dict[str, Callable[..., str] | str]:
         return {"t": self, "lang": self.lang, "label": self.label, "title_of": self.title,
-                "alt_title_of": self.alt_title, "summary_of": self.summary}
+                "alt_title_of": self.alt_title, "summary_of": self.summary, "tag_name": self.tag}

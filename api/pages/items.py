@@ -24,4 +24,4 @@ def item_page(request: Request, item_id: str, rid: str = "") -> HTMLResponse:
         raise ItemNotFound(f"no item has id {item_id!r}; search for it or browse the library")
     prompts = discussion_prompts(item) if item.type == "case" else []
     return render(request, "item.html", item=item, body=render_markdown(item.body), links=links(item, library),
-                  prompts=prompts, feedback_rid=rid if SANE_REQUEST_ID.fullmatch(rid) else "")
+                  prompts=prompts, vocabulary=library.vocabulary, feedback_rid=rid if SANE_REQUEST_ID.fullmatch(rid) else "")

@@ -73,7 +73,7 @@ def filter_options(library: Library, w: Words) -> dict[str, list[tuple[str, str]
         "theory": [(t.id, w.title(t)) for t in theories],
         "segment": [(s.value, w.label("segment", s.value)) for s in Segment],
         "channel": [(c.value, w.label("channel", c.value)) for c in Channel],
-        "tag": [(tag, f"{tag} ({n})") for tag, n in tag_counts(library)],
+        "tag": [(tag, f"{w.tag(library.vocabulary, tag)} ({n})") for tag, n in tag_counts(library)],
     }
 
 

@@ -117,8 +117,9 @@ def import_(
     else:
         for line in report_text(report):
             typer.echo(line)
-        typer.echo(f"{len(report.drafts)} draft(s) from {len(files)} file(s); check each field under `review:`, "
-                   "remove it from the list, replace every TODO, then run `casebook lint`", err=True)
+        todo = ("; check each field under `review:`, remove it from the list, replace every TODO, then run "
+                "`casebook lint`") if report.drafts else ""
+        typer.echo(f"{len(report.drafts)} draft(s) from {len(files)} file(s){todo}", err=True)
     if not report.imported:
         raise typer.Exit(1)
 

@@ -16,6 +16,7 @@ from casebook.importers.base import SourceFile, UnreadableDocument
 from casebook.importers.clean import clean
 from casebook.importers.drafts import Draft, Suggester, draft_markdown, front_matter, prose, slug_of
 from casebook.importers.registry import read_markdown
+from casebook.importers.repeats import items_repeated
 from casebook.importers.split import split
 from casebook.loader import Library
 from casebook.model import TYPE_FOLDERS
@@ -29,6 +30,7 @@ class DraftReport:
     review: list[str]  # fields still to review
     path: str | None = None  # where it was written (None when not written)
     markdown: str | None = None  # the draft itself, when it was not written to a file
+    repeats: list[str] = field(default_factory=list)  # items whose text it repeats (items_repeated)
 
 
 @dataclass
@@ -98,6 +100,9 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
     report = ImportReport()
     numbers: dict[str, int] = {}  # drafts per id stem, so one --slug over several files stays unique
     pending: list[tuple[str, Draft, dict[str, Any]]] = []  # file name, draft, suggested front matter
+    # Ids a draft never takes: a published item's (--force overwrites drafts, never an item), and,
+    # when drafts are only returned, a draft's too, as nothing on disk can be overwritten then.
+    taken = {item.id for item in library.items if out is None or not item.review}
     for given in sources:
         name = given.name if isinstance(given, SourceFile) else Path(given).name
         try:
@@ -116,14 +121,23 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
         stem = slug or slug_of(source.name, source.data)
         for draft in drafts:
             suggested = suggester(draft) if suggester else {}
-            item_type = suggested.get("type") or "case"
-            numbers[stem] = numbers.get(stem, 0) + 1
-            pending.append((name, draft, front_matter(draft, f"{item_type}-{stem}-{numbers[stem]:02d}", suggested)))
+            item_id = _next_id(suggested.get("type") or "case", stem, numbers, taken)
+            pending.append((name, draft, front_matter(draft, item_id, suggested)))
     if suggester:
         _link_imported_theories(pending, suggester)
     for name, draft, front in pending:
         _write(report, library, out, name, draft, front, force)
     return report
+
+
+def _next_id(item_type: str, stem: str, numbers: dict[str, int], taken: set[str]) -> str:
+    """`<type>-<stem>-NN`, numbered on from the stem's last draft and past the `taken` ids: importing
+    a document again after one of its drafts was published must not offer (or overwrite) that id."""
+    while True:
+        numbers[stem] = numbers.get(stem, 0) + 1
+        item_id = f"{item_type}-{stem}-{numbers[stem]:02d}"
+        if item_id not in taken:
+            return item_id
 
 
 def _link_imported_theories(pending: list[tuple[str, Draft, dict[str, Any]]], suggester: Suggester) -> None:
@@ -140,7 +154,8 @@ def _write(report: ImportReport, library: Library, out: Path | None, name: str, 
            front: dict[str, Any], force: bool) -> None:
     """One draft into `out` (or into the report), unless its file or id exists and not `force`."""
     text = draft_markdown(front, draft.body)
-    entry = DraftReport(id=front["id"], title=front["title"], document=name, review=front["review"])
+    entry = DraftReport(id=front["id"], title=front["title"], document=name, review=front["review"],
+                        repeats=items_repeated(draft.body, library))
     if out is None:
         entry.markdown = text
     else:
@@ -161,6 +176,9 @@ def report_text(report: ImportReport) -> list[str]:
     for entry in report.drafts:
         lines.append(f"{entry.path or entry.id}  {entry.title}  (from {entry.document})")
         lines.append(f"  to review: {', '.join(entry.review)}")
+        if entry.repeats:
+            lines.append(f"  already in the library: most of its text is in {', '.join(entry.repeats)}; "
+                         "delete the draft unless it is meant as a new item")
     for piece in report.unplaced:
         text = " ".join(piece.text.split())
         lines.append(f"not placed in any case ({piece.document}): {text[:120]}{'…' if len(text) > 120 else ''}")

@@ -3,6 +3,8 @@
 A case starts at a heading or line such as 案例一 / 案例1 / 【案例】 / [案例]3 (or a line `案例` followed by
 a short title line); failing that, at each PowerPoint section; failing that, at numbered headings
 (一、 / 1. / 第一章 / （一）) when there are two or more. A document without any of these is one case.
+Between case headings, a chapter heading (第一章 / 第二篇 / 第三讲 ...) at the case headings' level or
+above starts a section of its own: a handbook's theory chapter, not more of the case before it.
 Text before the first case that is not the document's title is reported as not placed.
 """
 
@@ -19,6 +21,7 @@ CASE_HEADING = re.compile(
     r"\s*[-—－:：.、．\s]*(?P<title>.*)$")
 _NUMBER = rf"(?:第{_NUMERAL}[章节篇部讲课]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|[（(]{_NUMERAL}[)）])"
 NUMBERED_HEADING = re.compile(rf"^{_NUMBER}\s*\S")
+CHAPTER_HEADING = re.compile(rf"^第{_NUMERAL}[章篇部讲课]\s*\S")
 _NUMBER_PREFIX = re.compile(rf"^{_NUMBER}\s*[:：]?\s*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MAX_HEADING_CHARS = 80
@@ -98,6 +101,18 @@ def _numbered_starts(lines: list[str]) -> list[tuple[int, str, int]]:
     return picked if len(picked) >= 2 else []
 
 
+def _chapter_starts(lines: list[str], cases: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """Chapter headings among case headings: a handbook's theory chapters between (or before) its
+    cases. Only when the cases start at Markdown headings, and only chapters at their level or above,
+    so a case's own sub-headings (一、背景) stay in the case."""
+    levels = [_heading_level(lines[index]) for index, _, _ in cases]
+    if not all(levels):
+        return []
+    taken = {index for index, _, _ in cases}
+    return [(i, _NUMBER_PREFIX.sub("", _plain(line)) or _plain(line), i) for i, line in enumerate(lines)
+            if i not in taken and 0 < _heading_level(line) <= max(levels) and CHAPTER_HEADING.match(_plain(line))]
+
+
 def _section_starts(lines: list[str]) -> list[tuple[int, str, int]]:
     breaks = [i for i, line in enumerate(lines) if line.strip() == SECTION_BREAK]
     if not breaks:
@@ -137,7 +152,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def split(markdown: str, fallback_title: str = "") -> SplitDocument:
     """The cases of a cleaned document, its title, and the text before its first case."""
     lines = markdown.splitlines()
-    starts = case_starts(lines) or _section_starts(lines) or _numbered_starts(lines)
+    cases = case_starts(lines)
+    starts = sorted(cases + _chapter_starts(lines, cases)) if cases else _section_starts(lines) or _numbered_starts(lines)
     preamble = lines[:starts[0][0]] if starts else lines
     title_at = next((i for i, line in enumerate(preamble) if _heading_level(line)), None)
     if title_at is None and not starts:

@@ -127,7 +127,8 @@
     for (const opt of $$("option", kind).slice(1)) opt.remove();
     for (const name of data.kinds[type] || []) {
       const opt = document.createElement("option");
-      opt.value = opt.textContent = name;
+      opt.value = name;
+      opt.textContent = data.kind_labels[name] || name;
       opt.selected = name === current;
       kind.append(opt);
     }

@@ -42,8 +42,19 @@
       const text = el("div", "import-draft-text");
       text.append(el("strong", "import-draft-title", draft.title), " ", el("code", "muted", draft.id));
       text.append(el("div", "muted", W["import.document"] + draft.document));
-      const review = draft.review && draft.review.length ? W["import.review"] + draft.review.join(", ") : W["import.reviewed"];
+      const review = draft.review && draft.review.length
+        ? W["import.review"] + draft.review.map((name) => W["field." + name] || name).join(", ") : W["import.reviewed"];
       text.append(el("div", "import-draft-review", review));
+      if (draft.repeats && draft.repeats.length) {
+        const repeats = el("div", "import-draft-repeats", W["import.repeats"]);
+        draft.repeats.forEach((id, k) => {
+          const link = el("a", "", id);
+          link.href = "/items/" + encodeURIComponent(id);
+          link.target = "_blank";
+          repeats.append(k ? ", " : "", link);
+        });
+        text.append(repeats);
+      }
       const button = el("button", "btn btn-sm", W["import.open"]);
       button.type = "button";
       button.id = "open-draft-" + (n + 1);
@@ -69,6 +80,8 @@
 
   function failed(got) {
     status(W["import.failed"] + (got.message || ""), "bad");
+    // The list of an earlier upload must not stay under this failure, as if it were its result.
+    $("import-result").hidden = true;
     if (got.details && got.details.length) {
       show({ drafts: [], problems: got.details.map((d) => ({ document: d.field || "", message: d.message })) });
     }
@@ -79,6 +92,14 @@
     const files = $("import-files").files;
     if (!files.length) {
       status(W["import.none_chosen"], "bad");
+      return;
+    }
+    // The server refuses an upload over its limit (413) only after receiving all of it: say so first.
+    const size = Array.from(files).reduce((sum, file) => sum + file.size, 0);
+    const limit = Number(form.dataset.maxBytes);
+    if (limit && size > limit) {
+      const mb = (bytes) => (bytes / 1048576).toFixed(1);
+      failed({ message: W["import.too_big"].replace("{size}", mb(size)).replace("{limit}", mb(limit)) });
       return;
     }
     const body = new FormData();
@@ -106,6 +127,7 @@
       } catch (e) { /* a full store only loses the list on the way back */ }
       show(got, false);
     } catch (e) {
+      $("import-result").hidden = true;
       status(W["import.failed"] + e.message, "bad");
     } finally {
       $("import-submit").disabled = false;
