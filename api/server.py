@@ -9,6 +9,7 @@ opening at once) and the other workers sit idle; that shared socket also lacks T
 
 from __future__ import annotations
 
+import errno
 import logging
 import logging.config
 import multiprocessing
@@ -65,6 +66,22 @@ def tcp_listener(host: str, port: int, reuse_port: bool = False) -> socket.socke
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     return sock
+
+
+def check_port_free(host: str, port: int) -> None:
+    """CasebookError when nothing may listen on host:port, said before any index is loaded.
+
+    The test socket is bound without SO_REUSEPORT, so a port that another casebook's workers hold
+    (they bind with SO_REUSEPORT) counts as taken: the kernel would otherwise let this server's
+    workers join them and split the connections between two servers, one of them stale."""
+    try:
+        with tcp_listener(host, port):
+            pass
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise CasebookError(f"port {port} on {host} is in use (another `casebook serve`?): stop that "
+                                "server or choose a free port with --port") from None
+        raise CasebookError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _worker(options: dict[str, Any]) -> None:

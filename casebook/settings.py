@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casebook.cpu import available_cpus
@@ -165,4 +165,15 @@ def can_write(folder: Path) -> bool:
 
 
 def get_settings(library: Path | None = None) -> Settings:
-    return Settings().with_library(library)
+    """The settings from the environment; a value that does not parse is a CasebookError naming its variable."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise CasebookError(_setting_problems(exc)) from None
+    return settings.with_library(library)
+
+
+def _setting_problems(exc: ValidationError) -> str:
+    problems = [f"CASEBOOK_{'_'.join(map(str, error['loc'])).upper()}={error['input']!r}: {error['msg']}"
+                for error in exc.errors(include_url=False)]
+    return f"bad setting {'; '.join(problems)} (every setting: docs/SETTINGS.md)"

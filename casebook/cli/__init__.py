@@ -8,7 +8,7 @@ measure), reports.py (packs and insights), serve.py (run it for others).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -28,6 +28,25 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs."
 def fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def checked(option: str, values: list[str] | None, allowed: Collection[str]) -> list[str]:
+    """The values given for an option that takes only `allowed` ones; any other is a usage error
+    (exit 2) that lists them, where a filter would silently match nothing."""
+    for value in values or []:
+        if value not in allowed:
+            fail(f"{option} {value!r} is not one of: {', '.join(allowed)}", 2)
+    return list(values or [])
+
+
+def item_filters_allowed() -> dict[str, list[str]]:
+    """What `--type`, `--segment` and `--channel` accept: the item model's values."""
+    from typing import get_args
+
+    from casebook.model import Channel, ItemType, Segment
+
+    return {"--type": list(get_args(ItemType)), "--segment": [s.value for s in Segment],
+            "--channel": [c.value for c in Channel]}
 
 
 def settings_for(library: Path | None):

@@ -10,7 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from casebook.cli import JsonOpt, LibraryOpt, fail, open_engine, open_library, settings_for
+from casebook.cli import (
+    JsonOpt,
+    LibraryOpt,
+    checked,
+    fail,
+    item_filters_allowed,
+    open_engine,
+    open_library,
+    settings_for,
+)
 
 
 def lint(
@@ -63,6 +72,8 @@ def list_items(
     """List items: id, type and title."""
     from casebook.present import item_summary
 
+    if type_ is not None:
+        checked("--type", [type_], item_filters_allowed()["--type"])
     items = [i for i in open_library(library).items
              if (type_ is None or i.type == type_) and (tag is None or tag in i.tags)]
     if as_json:

@@ -10,7 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from casebook.cli import JsonOpt, LibraryOpt, cli_recorder, fail, open_engine, settings_for
+from casebook.cli import (
+    JsonOpt,
+    LibraryOpt,
+    checked,
+    cli_recorder,
+    fail,
+    item_filters_allowed,
+    open_engine,
+    settings_for,
+)
 
 
 def index(
@@ -62,9 +71,12 @@ def search(
 
     if (query is None) == (queries is None):
         fail("give a QUERY or --queries FILE", 2)
-    engine = open_engine(library)
-    filters = Filters(types=type_ or [], segments=segment or [], channels=channel or [], tags=tag or [],
+    allowed = item_filters_allowed()
+    filters = Filters(types=checked("--type", type_, allowed["--type"]),
+                      segments=checked("--segment", segment, allowed["--segment"]),
+                      channels=checked("--channel", channel, allowed["--channel"]), tags=tag or [],
                       situations=situation or [])
+    engine = open_engine(library)
     if queries is not None:
         for row in read_queries(queries):
             typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))

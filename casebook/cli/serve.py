@@ -52,11 +52,12 @@ def serve(
     library: LibraryOpt = None,
 ) -> None:
     """Start the HTTP API (/v1, docs at /docs) and the pages with uvicorn; builds the index first if needed."""
-    from casebook.api.server import run
+    from casebook.api.server import check_port_free, run
     from casebook.search import artifact, store
     from casebook.search.embed import encoder_specs
 
     settings = settings_for(library)
+    check_port_free(host, port)  # before an index build a taken port would waste
     if (not artifact.is_read_only(settings.index_path)  # an artifact is served as it is, never built here
             and store.staleness(settings.index_path, settings.library, encoder_specs(settings.encoders))):
         index(library=library, quiet=False, out=None)  # once here, not once per worker
