@@ -13,6 +13,8 @@ import pytest
 from conftest import API_KEYS
 from openapi_spec_validator import validate
 
+from casebook.api.schemas import CustomerFields
+
 LANDLORD_CASE = "case-05-sincere-marketing-arrears-landlord"
 RETENTION_ZH = "客户要销号怎么挽留"
 # What Dify's parser gives a parameter a type from; anything else it sends as a string.
@@ -116,9 +118,10 @@ def test_every_parameter_has_a_type_difys_parser_reads_and_a_description(documen
         assert len(names) == len(set(names)), operation_id
 
 
-def test_recommend_takes_the_customer_as_flat_fields(document):
+def test_recommend_takes_every_customer_field_of_v1_as_a_flat_field(document):
     _, _, operation = operations(document)["recommend_for_customer"]
     types = {p["name"]: p["type"] for p in tool_parameters(document, operation)}
+    assert set(types) == {"text", "limit", *CustomerFields.model_fields}
     assert types["arrears_months"] == "integer" and types["arpu"] == "number"
     assert types["segment"] == types["products"] == types["events"] == types["text"] == "string"
     assert "customer" not in types
