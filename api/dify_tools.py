@@ -51,6 +51,11 @@ router = APIRouter(prefix=PREFIX, tags=["dify tools"], route_class=DifyRoute, de
 document_router = APIRouter(prefix=PREFIX, tags=["dify tools"])
 
 
+RECOMMEND_EXAMPLE: dict[str, Any] = {
+    "text": "房东联系不上,租户已经搬走", "segment": "household", "products": "固定电话", "arrears_months": 3,
+    "events": "欠费催缴", "channel": "community_manager", "limit": 3}
+
+
 def _choices(labels: dict[str, str]) -> str:
     return ", ".join(f"{value} ({label})" for value, label in labels.items())
 
@@ -63,9 +68,7 @@ def _described(name: str, extra: str = "") -> str:
 class CustomerCall(BaseModel):
     """A customer's situation as flat fields: free text and the simple CRM fields of `/v1/recommend`."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "text": "房东联系不上,租户已经搬走", "segment": "household", "products": "固定电话",
-        "arrears_months": 3, "events": "欠费催缴", "channel": "community_manager", "limit": 3}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [RECOMMEND_EXAMPLE]})
 
     text: str = Field(default="", max_length=1000, description=(
         "The customer's situation in the user's own words, Chinese or English. Give this, the fields below, or both."))
@@ -150,7 +153,7 @@ def search_library(
 def recommend_for_customer(
     body: Annotated[CustomerCall, Body(openapi_examples={"arrears": {
         "summary": "A household three months in arrears, landlord unreachable",
-        "value": CustomerCall.model_config["json_schema_extra"]["examples"][0]}})],  # type: ignore[index]
+        "value": RECOMMEND_EXAMPLE}})],
     engine: EngineDep,
     recorder: RecorderDep,
     request_id: RequestIdDep,
