@@ -1,5 +1,6 @@
 """The FastAPI application: the JSON API under `/v1`, health and metrics, the pages at `/`, and the
-assistant faces: MCP at `/mcp` (api/mcp.py) and Dify's External Knowledge API at `/dify` (api/dify.py).
+assistant faces: MCP at `/mcp` (api/mcp.py), Dify's External Knowledge API at `/dify` (api/dify.py)
+and the tool document of an assistant builder's custom tool at `/dify/tools` (api/dify_tools.py).
 
 `create_app(settings)` builds it; `main()` is the factory `casebook serve` hands to uvicorn, once
 per worker process. Each process serves one engine, shared read-only across requests, and its
@@ -16,7 +17,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from casebook.api import dify, errors, metrics
+from casebook.api import dify, dify_tools, errors, metrics
 from casebook.api import mcp as mcp_face
 from casebook.api.deps import engine_of, start_live_engine
 from casebook.api.middleware import WORKER_HEADER, ApiKeys, BodyLimit, RequestContext, Utf8Url
@@ -65,7 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings, app.state.live = settings, None
     errors.install(app)
     for router in (health.router, recommend.router, search.router, items.router, vocabulary.router, feedback.router,
-                   insights.router, editing.router, imports.router, editor_router, dify.router, pages_router):
+                   insights.router, editing.router, imports.router, editor_router, dify.router, dify_tools.router,
+                   dify_tools.document_router, pages_router):
         app.include_router(router)
     mcp = mcp_face.mount(app, settings, lambda: engine_of(app),
                          lambda: getattr(app.state, "recorder", None) or NullRecorder())

@@ -14,10 +14,11 @@ import hmac
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from casebook.api.deps import EngineDep
@@ -90,7 +91,12 @@ def _refuse_key(request: Request) -> JSONResponse | None:
     return None
 
 
-router = APIRouter(prefix="/dify", tags=["dify"], route_class=DifyRoute, responses={
+# Documents the key in /openapi.json as Dify sends it; `DifyRoute` is what checks it.
+bearer_key = HTTPBearer(auto_error=False, scheme_name="BearerKey", description=(
+    "`Authorization: Bearer <key>`, a key of CASEBOOK_API_KEYS; any or none when the server sets no keys."))
+READ_KEY = Security(bearer_key)
+
+router = APIRouter(prefix="/dify", tags=["dify"], route_class=DifyRoute, dependencies=[READ_KEY], responses={
     403: {"model": DifyError, "description": "Malformed Authorization header (1001) or unknown key (1002)."}})
 
 
@@ -138,6 +144,13 @@ class KnowledgeList(BaseModel):
     knowledge: list[KnowledgeBase]
 
 
+RETRIEVAL_EXAMPLE = {
+    "knowledge_id": "cases", "query": "how to handle arrears with absent landlord",
+    "retrieval_setting": {"top_k": 3, "score_threshold": 0.5},
+    "metadata_condition": {"logical_operator": "and",
+                           "conditions": [{"name": "segment", "comparison_operator": "is", "value": "household"}]}}
+
+
 # --- routes --------------------------------------------------------------------------------------
 
 @router.get("/knowledge", response_model=KnowledgeList)
@@ -153,7 +166,9 @@ def list_knowledge(engine: EngineDep) -> KnowledgeList:
 @router.post("/retrieval", response_model=RetrievalResponse,
              responses={404: {"model": DifyError, "description": "Unknown knowledge id (2001)."},
                         422: {"model": DifyError, "description": "A field is invalid."}})
-def retrieve(body: Annotated[RetrievalRequest, Body()], engine: EngineDep, request: Request) -> Response | RetrievalResponse:
+def retrieve(body: Annotated[RetrievalRequest, Body(openapi_examples={"landlord": {
+                 "summary": "A question in English, household cases only, records likely relevant",
+                 "value": RETRIEVAL_EXAMPLE}})], engine: EngineDep, request: Request) -> Response | RetrievalResponse:
     """The items of the knowledge view that best answer the query, each with its best passages;
     only those whose calibrated relevance reaches `score_threshold`, at most `top_k`."""
     views = knowledge_views(engine.library)

@@ -17,18 +17,19 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.routing import Route
 
+from casebook.api.assistant_text import RELEVANCE_NOTE, library_description
 from casebook.api.schemas import CustomerFields, RecommendResponse, SearchResults
-from casebook.errors import CasebookError
+from casebook.errors import CasebookError, UnknownConcept
 from casebook.events import NullRecorder, Recorder
 from casebook.loader import Library
 from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Channel, FrontMatter, ItemType, Segment
@@ -79,26 +80,28 @@ class FilterChoices(BaseModel):
     products: list[Choice] = Field(description="Products and programmes named, most used first.")
 
 
-def library_description(library: Library | None) -> str:
-    """What the library holds, in numbers computed from it, for the tool descriptions (in words
-    alone when the library could not be read when the server was made)."""
-    counts = Counter(item.type for item in library.items) if library is not None else Counter()
-    if not counts:
-        return ("casebook is a curated library of real telecom marketing material from Chinese operators: "
-                "cases (stories and campaign plans with commentary), theories (marketing concepts and "
-                "methods) and scripts (words to use with customers), Chinese bodies quoted verbatim with "
-                "Chinese and English titles and summaries; queries work in Chinese or English.")
-    return (f"casebook is a curated library of real telecom marketing material from Chinese operators: "
-            f"{counts['case']} cases (concrete stories and campaign plans with commentary), "
-            f"{counts['theory']} theories (marketing concepts, principles, models, methods) and "
-            f"{counts['script']} scripts (words to use with customers). Bodies are Chinese, quoted "
-            f"verbatim from the sources; every item has Chinese and English titles and summaries, and "
-            f"queries work in Chinese or English.")
+class CasebookMCPServer(MCPServer):
+    """The SDK's server, with a refusal of a tool's arguments in words an assistant can act on: one
+    `field: what is wrong` per problem, without pydantic's header and its documentation links."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
+                                 for e in cause.errors(include_url=False))
+            raise ToolError(f"Error executing tool {name}: invalid arguments: {problems}") from cause
 
 
-RELEVANCE_NOTE = ("Each result carries `relevance`, a calibrated probability in [0, 1] that it is relevant "
-                  "(comparable across queries; trust items above about 0.5), and the answer carries "
-                  "`low_confidence`: true means nothing in the library fits, so say so rather than quote it.")
+def unknown_concept_message(exc: UnknownConcept) -> str:
+    """The engine's message points to `GET /v1/vocabulary`, which an MCP client cannot call."""
+    listed = f"call list_filters for the {exc.kind}s the library uses"
+    if not exc.closest:
+        return f"unknown {exc.kind} {exc.value!r}: {listed}."
+    return f"unknown {exc.kind} {exc.value!r}; the closest are {', '.join(exc.closest)}: pass one of them, or {listed}."
 
 
 def create_server(library: Library | None, engine: EngineSource, recorder: RecorderSource = NullRecorder) -> MCPServer:
@@ -106,7 +109,7 @@ def create_server(library: Library | None, engine: EngineSource, recorder: Recor
     until the index is loaded, or raise CasebookError when it cannot be); searches and
     recommendations are recorded to `recorder()` (channel `mcp`) under their `request_id`."""
     about = library_description(library)
-    server = MCPServer("casebook", title="casebook marketing case library", version="1.0.0", log_level="WARNING",
+    server = CasebookMCPServer("casebook", title="casebook marketing case library", version="1.0.0", log_level="WARNING",
                        instructions=f"{about} Use `search` for a question, `recommend` for a customer's "
                                     f"situation, `get_item` to read one item. {RELEVANCE_NOTE}")
 
@@ -135,6 +138,8 @@ def create_server(library: Library | None, engine: EngineSource, recorder: Recor
         request_id, started = uuid.uuid4().hex, time.perf_counter()
         try:
             found = current().search(query, k=k, filters=filters)
+        except UnknownConcept as exc:
+            raise ToolError(unknown_concept_message(exc)) from exc
         except CasebookError as exc:
             raise ToolError(str(exc)) from exc
         record_search(recorder(), found, request_id=request_id, channel="mcp", started=started, filters=filters)

@@ -21,6 +21,15 @@ class BadQuery(CasebookError):
     """A search or recommend request cannot be answered as given."""
 
 
+class UnknownConcept(BadQuery):
+    """A filter names a situation, tag or product the vocabulary does not know; `closest` holds the
+    ids of the nearest concepts, so each face can say where its client finds the list."""
+
+    def __init__(self, message: str, *, kind: str, value: str, closest: list[str]) -> None:
+        super().__init__(message)
+        self.kind, self.value, self.closest = kind, value, closest
+
+
 class UnknownRequest(CasebookError):
     """Feedback names a request id that no recorded answer has."""
 

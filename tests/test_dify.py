@@ -157,3 +157,13 @@ def test_a_body_that_is_not_json_is_a_400(dify):
     answer = dify.post("/retrieval", content=b"{not json", headers={"Content-Type": "application/json"})
     assert answer.status_code == 400
     assert answer.json()["error_code"] == 400
+
+
+def test_openapi_declares_the_bearer_key_and_an_example_of_retrieval(anonymous):
+    document = anonymous.get("/openapi.json").json()
+    retrieval_operation = document["paths"]["/dify/retrieval"]["post"]
+    schemes = document["components"]["securitySchemes"]
+    assert [schemes[name] for entry in retrieval_operation["security"] for name in entry] == [
+        {**schemes["BearerKey"], "type": "http", "scheme": "bearer"}]
+    example = next(iter(retrieval_operation["requestBody"]["content"]["application/json"]["examples"].values()))
+    assert {"knowledge_id", "query", "retrieval_setting"} <= set(example["value"])

@@ -51,6 +51,8 @@ async def session_answers(client: Client) -> dict[str, Any]:
             "record": record,
             "item": await client.call_tool("get_item", {"item_id": LANDLORD_CASE}),
             "missing_item": await client.call_tool("get_item", {"item_id": "no-such-item"}),
+            "bad_arguments": await client.call_tool("search", {"query": LANDLORD_EN, "k": 50, "types": ["novel"]}),
+            "unknown_situation": await client.call_tool("search", {"query": LANDLORD_EN, "situations": ["要求消户口"]}),
             "filters": await client.call_tool("list_filters", {}),
             "resource": await client.read_resource(f"casebook://items/{LANDLORD_CASE}"),
         }
@@ -139,6 +141,22 @@ def test_get_item_of_an_unknown_id_is_a_tool_error(answers):
     result = answers["missing_item"]
     assert result.is_error
     assert "no-such-item" in result.content[0].text
+
+
+def test_invalid_arguments_are_a_tool_error_that_names_each_field_without_links(answers):
+    result = answers["bad_arguments"]
+    assert result.is_error
+    text = result.content[0].text
+    assert "k: Input should be less than or equal to 20" in text and "types.0:" in text and "'case'" in text
+    assert "pydantic" not in text and "http" not in text
+
+
+def test_an_unknown_situation_names_the_closest_and_points_to_list_filters(answers):
+    result = answers["unknown_situation"]
+    assert result.is_error
+    text = result.content[0].text
+    assert "要求消户口" in text and "list_filters" in text
+    assert "/v1/vocabulary" not in text
 
 
 def test_list_filters_counts_the_values_in_use(answers, engine):
