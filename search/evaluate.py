@@ -40,9 +40,13 @@ def read_queries(path: Path) -> list[dict[str, Any]]:
             continue
         if line.lstrip().startswith("{"):
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except ValueError as exc:
                 raise BadQuery(f"{path}:{number}: not valid JSON: {exc}") from exc
+            if not isinstance(row, dict) or not ({"query", "customer"} & row.keys()):
+                raise BadQuery(f"{path}:{number}: a row needs `query` (a question) or `customer` (a CRM "
+                               "record), as in ../shared/eval/README.md")
+            rows.append(row)
         else:
             rows.append({"id": f"q{number}", "query": line.strip()})
     return rows

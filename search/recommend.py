@@ -129,7 +129,8 @@ class Recommender:
             explaining = _best([c for c in groups["theory"] if c.item.id in top_cases[0].item.theories], 1)
             if explaining and explaining[0] not in chosen_theories:
                 chosen_theories[-1] = explaining[0]
-        chosen = {"cases": top_cases, "theories": chosen_theories, "scripts": _best(groups["script"], scripts)}
+        chosen = {"cases": top_cases, "theories": _most_relevant_first(chosen_theories),
+                  "scripts": _most_relevant_first(_best(groups["script"], scripts))}
         # An event, product or named concept of the customer's that is one of the top case's
         # annotations is evidence enough on its own, whatever free text came with it.
         matched = bool(top_cases) and any(k in top_cases[0].why.fields for k in ("events", "products", *FREE_TEXT))
@@ -223,6 +224,13 @@ def _alike(a: str, b: str) -> bool:
 
 def _best(candidates: list[_Candidate], k: int) -> list[_Candidate]:
     return sorted(candidates, key=lambda c: (-c.score, c.item.id))[:k]
+
+
+def _most_relevant_first(chosen: list[_Candidate]) -> list[_Candidate]:
+    """A group as a reader takes it, most likely relevant first. The theory the best case links
+    (relevance inherited from the case) was placed last when it had to displace one, and a linked
+    theory or script may score lower than one the search found although it is far more relevant."""
+    return sorted(chosen, key=lambda c: (-c.relevance, -c.score, c.item.id))
 
 
 def _public(candidate: _Candidate) -> Recommended:

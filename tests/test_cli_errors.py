@@ -77,3 +77,12 @@ def test_list_with_an_unknown_type_is_a_usage_error_not_zero_items():
     assert result.returncode == 2
     assert "error: --type 'cases' is not one of: case, theory, script" in result.stderr
     assert "0 item(s)" not in result.stderr
+
+
+def test_eval_of_a_file_whose_rows_are_neither_questions_nor_records_names_the_line(tmp_path):
+    rows = tmp_path / "partial.jsonl"
+    rows.write_text('{"id": "q1", "query": "客户要销号", "relevant_if_contains": ["销号"]}\n'
+                    '{"id": "cd01", "products": ["座机"]}\n', encoding="utf-8")
+    result = run(["eval", str(rows)])
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{rows}:2: a row needs `query`" in result.stderr

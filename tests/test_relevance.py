@@ -53,6 +53,16 @@ def test_a_theory_a_returned_case_links_is_at_least_as_relevant_as_that_case(eng
     assert all(item.relevance >= max(chances) for item, chances in linked)
 
 
+def test_recommended_theories_and_scripts_come_most_relevant_first(engine):
+    # the README's CRM example: the theory case-05 illustrates was listed after an unlinked one at 0.04
+    result = recommend(engine, CustomerSituation(text="房东联系不上,租户已经搬走", segment="household",
+                                                 products=["固定电话"], arrears_months=3, events=["欠费催缴"],
+                                                 channel="community_manager"))
+    for group in (result.theories, result.scripts):
+        assert [item.relevance for item in group] == sorted((item.relevance for item in group), reverse=True)
+    assert "theory-sincere-marketing" in [item.id for item in result.theories[:2]]
+
+
 @pytest.mark.parametrize("query", ["宝宝发烧三天了还不退,需要去医院吗", "how do I write a CV for my first job"])
 def test_an_out_of_domain_question_is_flagged(engine, query):
     assert engine.search(query, k=5).low_confidence

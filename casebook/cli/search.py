@@ -101,8 +101,9 @@ def eval_(
     for file in files:
         if not file.is_file():
             fail(f"{file} is not a file", 2)
+    rows = [row for file in files for row in read_queries(file)]  # a malformed file fails before the index loads
     engine = open_engine(library)
-    report = metrics([judge(engine, row) for file in files for row in read_queries(file)])
+    report = metrics([judge(engine, row) for row in rows])
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
