@@ -130,23 +130,30 @@ def situation_groups(library: Library) -> list[FamilyGroup]:
     return [group for group in [*groups, other] if group.concepts or group.phrases]
 
 
-def with_tag(library: Library, tag: str) -> list[Item]:
-    return [item for item in library.items if tag in item.tags]
+def concept_named(library: Library, key: str, kind: Kind) -> Concept | None:
+    """The concept of `kind` a browse key or filter value stands for: its id, or any way of saying it."""
+    return library.vocabulary.concept(key, kind) or library.vocabulary.lookup(key, kind)
+
+
+def with_concept(library: Library, key: str, kind: Kind) -> list[Item]:
+    """Items naming the concept `key` stands for in any of its words (a synonym counts), or, when
+    no concept does, those naming the phrase `key` itself."""
+    concept = concept_named(library, key, kind)
+    if concept is None:
+        return [item for item in library.items if key in getattr(item, KIND_FIELDS[kind])]
+    return [item for item in library.items if any(c.id == concept.id for c in concepts_of(library, item, kind))]
+
+
+def with_tag(library: Library, key: str) -> list[Item]:
+    return with_concept(library, key, "tag")
 
 
 def situation_named(library: Library, key: str) -> Concept | None:
-    """The situation concept a browse key stands for: its id, or any way of saying it."""
-    return library.vocabulary.concept(key, "situation") or library.vocabulary.lookup(key, "situation")
+    return concept_named(library, key, "situation")
 
 
 def with_situation(library: Library, key: str) -> list[Item]:
-    """Items for a situation: those naming the concept `key` stands for in any of its words, or,
-    when no concept does, those naming the phrase `key` itself."""
-    concept = situation_named(library, key)
-    if concept is None:
-        return [item for item in library.items if key in item.situations]
-    return [item for item in library.items
-            if any(c.id == concept.id for c in concepts_of(library, item, "situation"))]
+    return with_concept(library, key, "situation")
 
 
 def commentary(item: Item) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from casebook.errors import UnknownConcept
 from casebook.loader import Problem
 
 Kind = Literal["situation", "product", "tag"]
@@ -198,6 +199,17 @@ class Vocabulary:
             if found is not None:
                 return found
         return None
+
+    def resolve(self, value: str, kind: Kind) -> Concept:
+        """The concept a filter value (an id, label or synonym) stands for; an unknown value is an
+        UnknownConcept (a BadQuery: 422 over HTTP, a usage error in the CLI) naming the closest."""
+        concept = self.concept(value, kind) or self.lookup(value, kind)
+        if concept is None:
+            closest = [c.id for c in self.closest(value, kind)]
+            raise UnknownConcept(f"unknown {kind} {value!r}; closest concepts: {', '.join(closest) or 'none'} "
+                                 f"(GET /v1/vocabulary or `casebook vocabulary` lists them all)",
+                                 kind=kind, value=value, closest=closest)
+        return concept
 
     def find_in_text(self, text: str, kinds: Iterable[Kind] | Kind | None = None) -> list[Concept]:
         """Every concept named in `text`, the one named by the longest words first.

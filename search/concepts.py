@@ -20,7 +20,6 @@ from functools import cached_property
 
 import numpy as np
 
-from casebook.errors import UnknownConcept
 from casebook.model import Item
 from casebook.vocabulary import Concept, Kind, Vocabulary, term_key
 
@@ -138,13 +137,4 @@ def chinese_terms(concepts: Iterable[Concept]) -> list[str]:
 def resolve(vocabulary: Vocabulary, values: Iterable[str], kind: Kind) -> list[Concept]:
     """Filter values (a concept id, label or synonym) -> concepts; an unknown value is an
     UnknownConcept (a BadQuery, 422 over HTTP) that names the closest concepts."""
-    out = []
-    for value in values:
-        concept = vocabulary.concept(value, kind) or vocabulary.lookup(value, kind)
-        if concept is None:
-            closest = [c.id for c in vocabulary.closest(value, kind)]
-            raise UnknownConcept(f"unknown {kind} {value!r}; closest concepts: {', '.join(closest) or 'none'} "
-                                 f"(GET /v1/vocabulary or `casebook vocabulary` lists them all)",
-                                 kind=kind, value=value, closest=closest)
-        out.append(concept)
-    return out
+    return [vocabulary.resolve(value, kind) for value in values]

@@ -219,7 +219,7 @@ def build(library: Library, index_dir: Path, encoders: list[tuple[str, Encoder]]
         if snapshot:
             manifest["library"] = _copy_library(library.root, folder / SNAPSHOT)
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-        _switch(index_dir, folder)
+        switch(index_dir, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -272,7 +272,7 @@ def _previous_lexical(index_dir: Path, terms: list[str]) -> tuple[dict[str, list
     return {k: v.split() for k, v in stored.items()}, words, spec["total"]
 
 
-def _switch(index_dir: Path, folder: Path) -> None:
+def switch(index_dir: Path, folder: Path) -> None:
     """Point CURRENT at `folder` atomically."""
     tmp = index_dir / f"CURRENT.{os.getpid()}.tmp"
     with open(tmp, "w") as handle:

@@ -86,3 +86,16 @@ def test_eval_of_a_file_whose_rows_are_neither_questions_nor_records_names_the_l
     result = run(["eval", str(rows)])
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"{rows}:2: a row needs `query`" in result.stderr
+
+
+def test_list_with_an_unknown_tag_is_a_usage_error_naming_the_closest_tags():
+    from casebook.library import builtin_library
+    from casebook.loader import load_library
+
+    tag = next(c.id for c in load_library(builtin_library()).vocabulary.of_kind("tag")
+               if len(c.id) > 5 and c.id[-1] != c.id[-2])
+    misspelt = tag[:-2] + tag[-1] + tag[-2]  # its last two letters swapped
+    result = run(["list", "--tag", misspelt])
+    assert result.returncode == 2
+    assert f"error: unknown tag '{misspelt}'; closest concepts: " in result.stderr
+    assert tag in result.stderr.split("closest concepts: ")[1] and result.stdout == ""

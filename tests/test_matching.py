@@ -131,8 +131,24 @@ def test_cli_search_filters_by_situation():
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["results"]
     result = CliRunner().invoke(app, ["search", "怎么留住客户", "--situation", "no-such-situation"])
-    assert isinstance(result.exception, BadQuery)  # `casebook` prints it as `error: ...`, exit 1
-    assert "unknown situation 'no-such-situation'" in str(result.exception)
+    assert result.exit_code == 2  # a usage error, like a --type that is not one
+    assert "error: unknown situation 'no-such-situation'; closest concepts:" in result.stderr
+
+
+def test_cli_list_by_tag_takes_the_concept_id_label_or_a_synonym_alike():
+    from casebook.library import builtin_library
+    from casebook.loader import load_library
+
+    library = load_library(builtin_library())
+    used = {t for item in library.items for t in item.tags}
+    tag = next(c for c in library.vocabulary.of_kind("tag") if c.synonyms and c.id in used)
+    listed = {}
+    for term in (tag.id, tag.label, tag.synonyms[0]):
+        result = CliRunner().invoke(app, ["list", "--tag", term, "--json"])
+        assert result.exit_code == 0, result.output
+        listed[term] = [row["id"] for row in json.loads(result.stdout)]
+    assert listed[tag.id] and listed[tag.label] == listed[tag.id] == listed[tag.synonyms[0]]
+    assert all(tag.id in library.get(i).tags for i in listed[tag.id])
 
 
 def test_v1_search_filters_by_situation_concept(client):

@@ -7,14 +7,19 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from helpers import ROOT
 
+from casebook.library import builtin_library
 from casebook.new_library import create_library, library_files
+from casebook.settings import get_settings
 
 CASE = "case-05-sincere-marketing-arrears-landlord"
 ITEMS = len([f for f in library_files(ROOT) if f.suffix == ".md"])  # the rest is the vocabulary
+FIRST_SEARCH_LIMIT = 60  # seconds; building the index from nothing takes 95-214 s on two cores
 
 
 def casebook(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -109,3 +114,37 @@ def test_the_library_setting_and_option_both_use_the_new_library(tmp_path):
     for run in (by_option, by_setting):
         ids = [item["id"] for item in json.loads(run.stdout)]
         assert CASE not in ids and len(ids) == ITEMS - 1
+
+
+def files_of(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` with its size and modification time: any write shows."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_new_library_searches_at_once_from_the_builtin_index_which_init_leaves_unchanged(tmp_path, engine):
+    """`engine` builds the built-in library's index if the session has none yet."""
+    builtin_index = get_settings(builtin_library()).index_path
+    before = files_of(builtin_index)
+    folder = tmp_path / "ours"
+    made = casebook("init", str(folder))
+    assert made.returncode == 0, made.stderr
+    assert "search index: the built-in library's, copied" in made.stdout
+    started = time.monotonic()
+    found = subprocess.run([sys.executable, "-m", "casebook", "search", "房东联系不上,租户已经搬走", "--json",
+                            "--library", str(folder)], capture_output=True, text=True, timeout=FIRST_SEARCH_LIMIT)
+    assert found.returncode == 0, found.stderr
+    assert time.monotonic() - started < FIRST_SEARCH_LIMIT
+    assert "building the index" not in found.stderr  # nothing encoded: the seeded index was fresh
+    assert "case" in [hit["type"] for hit in json.loads(found.stdout)["results"]]
+    assert files_of(builtin_index) == before
+
+
+def test_init_says_the_first_search_builds_the_index_when_the_builtin_one_cannot_be_reused(tmp_path, engine):
+    """An index made with other encoders cannot serve this library: nothing is copied."""
+    folder = tmp_path / "ours"
+    made = casebook("init", str(folder), env={**os.environ, "CASEBOOK_ENCODERS": "use"})
+    assert made.returncode == 0, made.stderr
+    assert "search index: not copied, the built-in library's index cannot be reused: the encoders changed" in made.stdout
+    assert "the first search builds it" in made.stdout and f"casebook index --library {folder}" in made.stdout
+    assert not (folder / ".casebook" / "index").exists()

@@ -64,6 +64,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search the library; results are items with a snippet and why they matched."""
+    from casebook.errors import UnknownConcept
     from casebook.search import Filters
     from casebook.search.evaluate import read_queries
     from casebook.search.present import response_text
@@ -77,14 +78,17 @@ def search(
                       channels=checked("--channel", channel, allowed["--channel"]), tags=tag or [],
                       situations=situation or [])
     engine = open_engine(library)
-    if queries is not None:
-        for row in read_queries(queries):
-            typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))
-        return
-    with cli_recorder(library) as (recorder, request_id):
-        started = time.perf_counter()
-        response = engine.search(query, k=k, filters=filters)
-        record_search(recorder, response, request_id=request_id, channel="cli", started=started, filters=filters)
+    try:
+        if queries is not None:
+            for row in read_queries(queries):
+                typer.echo(json.dumps(engine.search(row["query"], k=k, filters=filters).as_dict(), ensure_ascii=False))
+            return
+        with cli_recorder(library) as (recorder, request_id):
+            started = time.perf_counter()
+            response = engine.search(query, k=k, filters=filters)
+            record_search(recorder, response, request_id=request_id, channel="cli", started=started, filters=filters)
+    except UnknownConcept as exc:  # a --tag or --situation no concept has: a usage error, like a bad --type
+        fail(str(exc), 2)
     typer.echo(json.dumps(response.as_dict(), ensure_ascii=False, indent=1) if as_json else response_text(response))
 
 
