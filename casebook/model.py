@@ -72,6 +72,12 @@ KINDS: dict[str, tuple[str, ...]] = {
     "theory": ("concept", "principle", "model", "method"),
     "script": ("dialogue", "questions", "lines"),
 }
+# What a reader calls each kind: the pages show one language, the pack exports (bilingual) both.
+KIND_LABELS: dict[str, str] = {"story": "故事", "plan": "方案", "concept": "概念", "principle": "原则", "model": "模型",
+                               "method": "方法", "dialogue": "对话", "questions": "问话", "lines": "话术句"}
+KIND_LABELS_EN: dict[str, str] = {"story": "Story", "plan": "Plan", "concept": "Concept", "principle": "Principle",
+                                  "model": "Model", "method": "Method", "dialogue": "Dialogue",
+                                  "questions": "Questions", "lines": "Lines"}
 
 
 class Source(BaseModel):

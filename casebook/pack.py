@@ -153,7 +153,20 @@ def source_line(item: Item) -> str:
     return f"{src.title} · {src.section}（{src.document}）"
 
 
+# Characters no file name may hold on Windows, macOS or Linux, and control characters.
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+MAX_TITLE_IN_NAME = 60
+
+
 def filename(pack: Pack, extension: str = "md") -> str:
-    """An ASCII file name for the download (the title may be Chinese)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", pack.title.lower()).strip("-")[:40]
-    return f"casebook-pack-{slug or 'session'}-{pack.day.isoformat()}.{extension}"
+    """The file a pack exports to, named after its title and date (`老客户维系专题培训 2025-03-01.docx`):
+    the title as the trainer wrote it, less what file systems forbid; `casebook-pack` without one."""
+    title = " ".join(_UNSAFE_IN_NAME.sub(" ", pack.title).split())[:MAX_TITLE_IN_NAME].strip(" .")
+    return f"{title or 'casebook-pack'} {pack.day.isoformat()}.{extension}"
+
+
+def ascii_filename(pack: Pack, extension: str = "md") -> str:
+    """The same name in ASCII, for a client that cannot take a Chinese one: the title's Latin words
+    (`casebook-pack-retention-workshop-2025-03-01.md`), or only `casebook-pack` and the date."""
+    slug = re.sub(r"[^a-z0-9]+", "-", pack.title.lower()).strip("-")[:40].strip("-")
+    return f"casebook-pack-{slug + '-' if slug else ''}{pack.day.isoformat()}.{extension}"

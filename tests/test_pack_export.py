@@ -246,6 +246,17 @@ def test_an_unknown_item_id_is_an_error_naming_file_line_and_id(tmp_path):
     assert "Traceback" not in done.stderr and not (tmp_path / "out.pptx").exists()
 
 
+def test_a_folder_as_target_gets_the_file_named_after_the_pack_title(tmp_path):
+    pack = {"title": "老客户维系专题培训", "date": "2025-03-01", "items": [{"id": CASE}]}
+    (tmp_path / "pack.json").write_text(json.dumps(pack, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    done = casebook("pack", "pack.json", "--to", "out", "--format", "md", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["老客户维系专题培训 2025-03-01.md"]
+    done = casebook("pack", "pack.json", "--to", "out", cwd=tmp_path)  # which format, in a folder?
+    assert done.returncode == 2 and "--format" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_a_malformed_pack_file_is_an_error_naming_the_field(tmp_path):
     (tmp_path / "broken.json").write_text('{"title": "x", "items": [{"note": "no id"}]}', encoding="utf-8")
     (tmp_path / "not-json.json").write_text('{"title": "x",\n "items": [}', encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from email.message import Message
 
 from docx import Document
 from pptx import Presentation
@@ -20,11 +21,25 @@ def post_form(anonymous, path: str, pack: dict):
     return anonymous.post(path, data={"pack": json.dumps(pack, ensure_ascii=False)})
 
 
+def download_names(response) -> tuple[str, str]:
+    """(the name a browser saves: RFC 5987 `filename*`, the ASCII `filename` fallback) of a download,
+    each decoded by the standard library's RFC 2231 reader (it takes the first of the two when both
+    are in one header, so each is read on its own)."""
+    disposition, _, extended = response.headers["content-disposition"].partition("; filename*=")
+    names = []
+    for value in (f"attachment; filename*={extended}", disposition):
+        header = Message()
+        header["Content-Disposition"] = value
+        names.append(header.get_filename())
+    return names[0], names[1]
+
+
 def test_slides_download_as_a_pptx_file(anonymous):
     response = post_form(anonymous, "/pack/export.pptx", PACK)
     assert response.status_code == 200
     assert response.headers["content-type"] == FORMATS["pptx"].media_type
-    assert 'filename="casebook-pack-retention-workshop-2025-03-01.pptx"' in response.headers["content-disposition"]
+    assert download_names(response) == ("Retention workshop 2025-03-01.pptx",
+                                        "casebook-pack-retention-workshop-2025-03-01.pptx")
     deck = Presentation(io.BytesIO(response.content))
     texts = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame]
     assert "Retention workshop" in texts and any("客户关系管理" in t for t in texts)
@@ -38,6 +53,15 @@ def test_the_handout_downloads_as_a_docx_file(anonymous):
     assert any(p.text.startswith("1. 客户关系管理") for p in handout.paragraphs)
 
 
+def test_a_download_is_named_after_a_chinese_title_with_an_ascii_fallback(anonymous):
+    pack = {**PACK, "title": "老客户维系：专题/培训"}  # `/` and `：` are fine in a title, `/` not in a file name
+    response = post_form(anonymous, "/pack/export.md", pack)
+    assert response.status_code == 200
+    name, fallback = download_names(response)
+    assert name == "老客户维系：专题 培训 2025-03-01.md"
+    assert fallback == "casebook-pack-2025-03-01.md" and fallback.isascii()
+
+
 def test_an_export_with_an_unknown_item_is_a_400_that_names_it(anonymous):
     response = post_form(anonymous, "/pack/export.pptx", {"items": [{"id": CASE}, {"id": "case-gone-away"}]})
     assert response.status_code == 400
@@ -46,7 +70,7 @@ def test_an_export_with_an_unknown_item_is_a_400_that_names_it(anonymous):
 
 def test_the_pack_file_saves_and_opens_again(anonymous):
     saved = post_form(anonymous, "/pack/export.json", PACK)
-    assert saved.status_code == 200 and saved.headers["content-disposition"].endswith('.json"')
+    assert saved.status_code == 200 and download_names(saved)[0] == "Retention workshop 2025-03-01.json"
     assert json.loads(saved.text) == PACK
     opened = anonymous.post("/pack/open", content=saved.content, headers={"Content-Type": "application/json"})
     assert opened.status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 from browser import navigate
@@ -48,6 +48,19 @@ def test_item_shows_its_tags_by_their_chinese_labels_linking_to_the_tag(page):
     tags = front_matter("case-01-crm-hejiahuan-upsell")["tags"]
     assert [chip.text for chip in chips] == [vocabulary.concept(tag, "tag").label for tag in tags]  # 客户忠诚, not loyalty
     assert [chip.get_attribute("href").rsplit("/", 1)[1] for chip in chips] == tags
+
+
+def test_english_item_page_shows_situations_and_products_by_their_english_labels(page):
+    item_id = "case-01-crm-hejiahuan-upsell"
+    vocabulary, front = load_vocabulary(ROOT), front_matter(item_id)
+    page.get(page.base + f"/lang/en?next=/items/{item_id}")
+    situations = page.find_elements(By.CSS_SELECTOR, "#annotations .chip-situation")
+    assert [chip.text for chip in situations] == [vocabulary.lookup(s, "situation").label_en for s in front["situations"]]
+    assert [chip.get_attribute("href").rsplit("/", 1)[1] for chip in situations] == [
+        quote(s) for s in front["situations"]]  # the links still name what the item writes
+    products = page.find_elements(By.CSS_SELECTOR, "#annotations .chip-product")
+    assert front["products"] and [chip.text for chip in products] == [
+        vocabulary.lookup(p, "product").label_en for p in front["products"]]
 
 
 def test_case_links_to_its_theories_and_shows_prompts_from_its_commentary(page):

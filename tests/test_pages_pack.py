@@ -71,7 +71,7 @@ def test_export_markdown_and_print_view(page, downloads):
     page.refresh()  # the export reads the saved pack
 
     page.find_element(By.CSS_SELECTOR, "#export-md button").click()
-    markdown = wait_for_file(downloads, "casebook-pack-retention-workshop-*.md").read_text(encoding="utf-8")
+    markdown = wait_for_file(downloads, "Retention workshop *.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Retention workshop\n")
     order = [markdown.index(f"`{i}`") for i in (SCRIPT, CASE, THEORY)]
     assert order == sorted(order)
@@ -102,7 +102,7 @@ def test_export_markdown_and_print_view(page, downloads):
 def test_export_powerpoint_and_word_then_save_and_reopen_the_pack_file(page, downloads):
     build_pack(page)
     page.get(page.base + "/pack")
-    page.find_element(By.ID, "pack-title").send_keys("Retention workshop")
+    page.find_element(By.ID, "pack-title").send_keys("老客户维系专题培训")  # each file is named after it
     page.find_element(By.ID, "pack-audience").send_keys("新入职社区经理")
     page.execute_script("var d = document.getElementById('pack-date'); d.value = '2025-03-01';"
                         "d.dispatchEvent(new Event('input'));")
@@ -110,19 +110,19 @@ def test_export_powerpoint_and_word_then_save_and_reopen_the_pack_file(page, dow
     page.refresh()
 
     page.find_element(By.CSS_SELECTOR, "#export-pptx button").click()
-    deck = Presentation(str(wait_for_file(downloads, "casebook-pack-retention-workshop-2025-03-01.pptx", 60)))
+    deck = Presentation(str(wait_for_file(downloads, "老客户维系专题培训 2025-03-01.pptx", 60)))
     titles = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.name == "title"]
-    assert titles[0] == "Retention workshop"
+    assert titles[0] == "老客户维系专题培训"
     assert "新入职社区经理" in "".join(sh.text_frame.text for sh in deck.slides[0].shapes if sh.has_text_frame)
     notes = [s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide]
     assert "先问学员" in notes
     page.find_element(By.CSS_SELECTOR, "#export-docx button").click()
-    handout = Document(str(wait_for_file(downloads, "casebook-pack-retention-workshop-2025-03-01.docx", 60)))
+    handout = Document(str(wait_for_file(downloads, "老客户维系专题培训 2025-03-01.docx", 60)))
     headings = [p.text for p in handout.paragraphs if p.style.name == "Heading 1"]
     assert [h.split(". ", 1)[0] for h in headings] == ["1", "2", "3"]
 
     page.find_element(By.CSS_SELECTOR, "#pack-save button").click()
-    saved = wait_for_file(downloads, "casebook-pack-retention-workshop-2025-03-01.json")
+    saved = wait_for_file(downloads, "老客户维系专题培训 2025-03-01.json")
     pack_file = json.loads(saved.read_text(encoding="utf-8"))
     assert [e["id"] for e in pack_file["items"]] == [SCRIPT, CASE, THEORY]
     assert pack_file["audience"] == "新入职社区经理" and pack_file["date"] == "2025-03-01"
@@ -133,7 +133,7 @@ def test_export_powerpoint_and_word_then_save_and_reopen_the_pack_file(page, dow
     page.find_element(By.ID, "pack-open").send_keys(str(saved))
     WebDriverWait(page, 20).until(lambda d: len(pack_ids(d)) == 3)
     assert pack_ids(page) == [SCRIPT, CASE, THEORY]
-    assert page.find_element(By.ID, "pack-title").get_attribute("value") == "Retention workshop"
+    assert page.find_element(By.ID, "pack-title").get_attribute("value") == "老客户维系专题培训"
     assert page.find_element(By.ID, "pack-date").get_attribute("value") == "2025-03-01"
     note = page.find_element(By.CSS_SELECTOR, f'.pack-row[data-id="{CASE}"] textarea').get_attribute("value")
     assert note == "先问学员"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from docx import Document
 
+from casebook.api.pages.i18n import Words
 from casebook.catalog import commentary, discussion_prompts, theory_matrix
 from casebook.errors import BadQuery
+from casebook.export import export_pack
 from casebook.export.markdown import pack_markdown
 from casebook.loader import load_library
-from casebook.pack import PackFile, filename, parse_pack, resolve
+from casebook.pack import PackFile, ascii_filename, filename, parse_pack, resolve
 from casebook.render import render_markdown
 from casebook.settings import get_settings
 
@@ -61,7 +65,34 @@ def test_pack_markdown_keeps_order_notes_and_sources(library):
     assert text.index("`theory-crm`") < text.index("`case-01-crm-hejiahuan-upsell`")
     assert "先讲" in text and "gone-item" in text
     assert text.count("出处 Source:") == 2
-    assert filename(pack).startswith("casebook-pack-session-") and filename(pack).endswith(".md")
+    assert filename(pack) == f"培训 {pack.day.isoformat()}.md"  # named after the title, dated
+
+
+def test_a_file_name_keeps_the_title_but_drops_what_file_systems_forbid(library):
+    pack = resolve(PackFile.model_validate({"title": ' 季度复盘: A/B "测试" ', "date": "2025-03-01", "items": []}),
+                   library)
+    assert filename(pack, "docx") == "季度复盘 A B 测试 2025-03-01.docx"
+    assert ascii_filename(pack, "docx") == "casebook-pack-a-b-2025-03-01.docx"
+
+
+def test_the_handout_names_the_kind_in_both_its_languages(library):
+    story = library.get("case-01-crm-hejiahuan-upsell")
+    pack = resolve(PackFile.model_validate({"title": "培训", "items": [{"id": story.id}]}), library)
+    handout = Document(io.BytesIO(export_pack(pack, "docx")))
+    kind_line = next(p.text for p in handout.paragraphs if p.text.endswith(f" · {story.id}"))
+    assert story.kind == "story"
+    assert kind_line == f"案例 Case · 故事 Story · {story.id}"  # as the pages say it, not the raw `story`
+
+
+def test_english_pages_name_situations_and_products_by_their_english_labels(library):
+    vocabulary = library.vocabulary
+    situation, product = vocabulary.of_kind("situation")[0], vocabulary.of_kind("product")[0]
+    english, chinese = Words("en"), Words("zh")
+    assert english.concept(vocabulary, situation.label, "situation") == situation.label_en
+    assert english.concept(vocabulary, situation.id, "situation") == situation.label_en  # a browse key
+    assert chinese.concept(vocabulary, situation.label, "situation") == situation.label
+    assert english.concept(vocabulary, product.label, "product") == product.label_en
+    assert english.concept(vocabulary, "不在词表里的说法", "situation") == "不在词表里的说法"  # stays as written
 
 
 def test_a_malformed_pack_is_a_bad_query():

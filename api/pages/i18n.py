@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from casebook.api.html_pages import LANGS
-from casebook.model import CHANNEL_LABELS, OUTCOME_LABELS, SEGMENT_LABELS
-from casebook.vocabulary import Vocabulary
+from casebook.model import CHANNEL_LABELS, KIND_LABELS, KIND_LABELS_EN, OUTCOME_LABELS, SEGMENT_LABELS
+from casebook.vocabulary import Kind, Vocabulary
 
 STRINGS: dict[str, tuple[str, str]] = {
     "site": ("营销案例库", "Casebook"),
@@ -198,18 +198,11 @@ EN_CHANNELS: dict[str, str] = {
 }
 EN_OUTCOMES: dict[str, str] = {"success": "Success", "partial": "Partial", "failure": "Failure",
                                "unknown": "Not stated"}
-# An item's `kind` (casebook.model.KINDS), as the item page and the editor's form show it.
-ZH_KINDS: dict[str, str] = {"story": "故事", "plan": "方案", "concept": "概念", "principle": "原则", "model": "模型",
-                            "method": "方法", "dialogue": "对话", "questions": "问话", "lines": "话术句"}
-EN_KINDS: dict[str, str] = {"story": "Story", "plan": "Plan", "concept": "Concept", "principle": "Principle",
-                            "model": "Model", "method": "Method", "dialogue": "Dialogue", "questions": "Questions",
-                            "lines": "Lines"}
-
 LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "segment": (SEGMENT_LABELS, EN_SEGMENTS),
     "channel": (CHANNEL_LABELS, EN_CHANNELS),
     "outcome": (OUTCOME_LABELS, EN_OUTCOMES),
-    "kind": (ZH_KINDS, EN_KINDS),
+    "kind": (KIND_LABELS, KIND_LABELS_EN),  # an item's `kind`, as the item page and the editor show it
 }
 
 
@@ -239,6 +232,18 @@ class Words:
         concept = vocabulary.concept(name, "tag")
         return concept.label if concept is not None and self.lang == "zh" else name
 
+    def concept(self, vocabulary: Vocabulary, name: str, kind: Kind | None = None) -> str:
+        """An annotation: a situation or product (by id, or as an item writes it: its Chinese label) as the page's
+        reader says it: the concept's Chinese label on the Chinese pages, its English label on the
+        English ones; a term the vocabulary lacks stays as written. A tag goes through `tag`."""
+        # Items write a tag's ASCII id, which some situation may also list as a synonym: the tag wins.
+        found = (vocabulary.concept(name, "tag") if kind in (None, "tag") else None) or vocabulary.lookup(name, kind)
+        if found is None:
+            return name
+        if found.kind == "tag":
+            return self.tag(vocabulary, found.id)
+        return found.label if self.lang == "zh" else found.label_en
+
     def title(self, obj: Any) -> str:
         return obj.title if self.lang == "zh" else obj.title_en
 
@@ -250,4 +255,5 @@ class Words:
 
     def helpers(self) -> dict[str, Callable[..., str] | str]:
         return {"t": self, "lang": self.lang, "label": self.label, "title_of": self.title,
-                "alt_title_of": self.alt_title, "summary_of": self.summary, "tag_name": self.tag}
+                "alt_title_of": self.alt_title, "summary_of": self.summary, "tag_name": self.tag,
+                "concept_name": self.concept}

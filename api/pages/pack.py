@@ -6,14 +6,14 @@ The pack file and the PowerPoint and Word exports are in pack_files.py.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from casebook.api.pages.web import engine_of, page_router, render
 from casebook.export import FORMATS, export_pack
-from casebook.pack import PackFile, filename, parse_pack, resolve, source_line
+from casebook.pack import Pack, PackFile, ascii_filename, filename, parse_pack, resolve, source_line
 
 router = page_router()
 
@@ -24,6 +24,13 @@ async def posted_pack(request: Request) -> PackFile:
     if request.headers.get("content-type", "").startswith("application/json"):
         return parse_pack(body)
     return parse_pack(parse_qs(body).get("pack", ["{}"])[0])
+
+
+def download_headers(pack: Pack, extension: str) -> dict[str, str]:
+    """Content-Disposition naming the download after the pack's title (RFC 6266): `filename*` in
+    UTF-8 (RFC 5987) for the Chinese title, and an ASCII `filename` for clients that cannot read it."""
+    name, fallback = filename(pack, extension), ascii_filename(pack, extension)
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"}
 
 
 @router.get("/pack", response_class=HTMLResponse)
@@ -37,7 +44,7 @@ async def export_markdown(request: Request) -> Response:
     """The pack as one Markdown file, downloaded (items the library no longer has are listed at the end)."""
     pack = resolve(await posted_pack(request), engine_of(request).library)
     return Response(export_pack(pack, "md"), media_type=FORMATS["md"].media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename(pack, "md")}"'})
+                    headers=download_headers(pack, "md"))
 
 
 @router.post("/pack/print", response_class=HTMLResponse)

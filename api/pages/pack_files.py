@@ -11,22 +11,22 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from casebook.api.pages.pack import posted_pack
+from casebook.api.pages.pack import download_headers, posted_pack
 from casebook.api.pages.web import engine_of, page_router
 from casebook.export import FORMATS, export_pack
-from casebook.pack import PackInvalid, filename, pack_file_text, parse_pack, resolve
+from casebook.pack import Pack, PackInvalid, pack_file_text, parse_pack, resolve
 
 router = page_router()
 
 
-def _download(data: bytes | str, name: str, media_type: str) -> Response:
-    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def _download(data: bytes | str, pack: Pack, extension: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers=download_headers(pack, extension))
 
 
 async def _export(request: Request, fmt: str) -> Response:
     pack = resolve(await posted_pack(request), engine_of(request).library, strict=True)
     data = await run_in_threadpool(export_pack, pack, fmt)  # a second or two of CPU: not on the event loop
-    return _download(data, filename(pack, fmt), FORMATS[fmt].media_type)
+    return _download(data, pack, fmt, FORMATS[fmt].media_type)
 
 
 @router.post("/pack/export.pptx")
@@ -46,7 +46,7 @@ async def save_pack_file(request: Request) -> Response:
     """The pack file itself, to keep, send to a colleague, open again or give to `casebook pack`."""
     posted = await posted_pack(request)
     pack = resolve(posted, engine_of(request).library)
-    return _download(pack_file_text(posted), filename(pack, "json"), "application/json")
+    return _download(pack_file_text(posted), pack, "json", "application/json")
 
 
 @router.post("/pack/open")

@@ -99,5 +99,6 @@ def recommend_page(request: Request) -> HTMLResponse:
                   result=result, why=why, library=engine.library,
                   segments=[(s.value, w.label("segment", s.value)) for s in Segment],
                   channels=[(c.value, w.label("channel", c.value)) for c in Channel],
-                  situations=[name for name, _ in situation_counts(engine.library)[:80]],
+                  situations=list(dict.fromkeys(w.concept(engine.library.vocabulary, name, "situation")
+                                                for name, _ in situation_counts(engine.library)[:80])),
                   competitors=COMPETITORS, feedback_rid=feedback_rid)

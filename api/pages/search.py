@@ -49,7 +49,7 @@ class Query:
         return any((self.type, self.theory, self.segment, self.channel, self.tag))
 
 
-def why_words(hit: Hit, w: Words) -> list[str]:
+def why_words(hit: Hit, w: Words, library: Library) -> list[str]:
     """The `why` of a hit in plain words: the words it contains, how each kind of match ranks it."""
     parts = []
     if hit.why.matched_terms:
@@ -61,7 +61,8 @@ def why_words(hit: Hit, w: Words) -> list[str]:
     if dense and min(dense) <= 10:
         parts.append(w("why.meaning", rank=min(dense)))
     if hit.why.matched_annotations:
-        parts.append(f"{w('why.annotations')}: " + w.join(hit.why.matched_annotations))
+        names = [w.concept(library.vocabulary, term) for term in hit.why.matched_annotations]
+        parts.append(f"{w('why.annotations')}: " + w.join(list(dict.fromkeys(names))))
     return parts or [w("why.weak")]
 
 
@@ -91,6 +92,6 @@ def search_page(request: Request, q: str = "", type: str = "", theory: str = "",
         feedback_rid = request_id_of(request)
         record_search(current_recorder(request), response, request_id=feedback_rid, channel="pages", started=started,
                       filters=query.filters)
-    why = {hit.id: why_words(hit, w) for hit in response.results} if response else {}
+    why = {hit.id: why_words(hit, w, engine.library) for hit in response.results} if response else {}
     return render(request, "search.html", query=query, response=response, why=why, examples=EXAMPLES,
                   options=filter_options(engine.library, w), library=engine.library, feedback_rid=feedback_rid)

@@ -15,19 +15,22 @@ from casebook.cli import JsonOpt, LibraryOpt, fail, open_engine, open_library, s
 
 def pack_(
     file: Annotated[Path, typer.Argument(help="A pack file (JSON), as saved from the /pack page.")],
-    to: Annotated[Path, typer.Option("--to", help="Output file; its extension picks the format: "
-                                                  ".pptx slides, .docx handout, .md Markdown.")],
+    to: Annotated[Path, typer.Option("--to", help="Output file, its extension picks the format: .pptx slides, "
+                                                  ".docx handout, .md Markdown; or a folder, where the file is "
+                                                  "named after the pack's title and date (with --format).")],
+    fmt: Annotated[Optional[str], typer.Option("--format", help="pptx, docx or md (needed when --to is a folder).")] = None,
     library: LibraryOpt = None,
 ) -> None:
     """Export a session pack file as PowerPoint slides, a Word handout or Markdown."""
     from casebook.errors import BadQuery
-    from casebook.export import export_file, format_of
+    from casebook.export import export_file, target_format, target_path
 
     try:
-        fmt = format_of(to)
+        fmt = target_format(to, fmt)
     except BadQuery as exc:
         fail(str(exc), 2)
     pack, data = export_file(file, open_library(library), fmt)
+    to = target_path(to, pack, fmt)
     partial = to.with_name(f".{to.name}.partial")
     try:
         partial.write_bytes(data)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from casebook.errors import BadQuery
 from casebook.loader import Library
-from casebook.pack import Pack, read_pack_file, resolve
+from casebook.pack import Pack, filename, read_pack_file, resolve
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,27 @@ def format_of(path: Path) -> str:
         raise BadQuery(f"{path}: cannot write .{name or '(no extension)'} files; "
                        f"name the output .{', .'.join(FORMATS)}")
     return name
+
+
+def target_format(to: Path, fmt: str | None) -> str:
+    """The format of an export to `to`: `fmt` when given (it must agree with a file name's extension),
+    else the extension; a folder needs `fmt`, since its file is named after the pack."""
+    if fmt is None:
+        if to.is_dir():
+            raise BadQuery(f"{to} is a folder: say which file to write there with --format "
+                           f"{' or '.join(FORMATS)} (it is named after the pack's title and date)")
+        return format_of(to)
+    if fmt not in FORMATS:
+        raise BadQuery(f"cannot write {fmt!r} files; use --format {' or '.join(FORMATS)}")
+    if not to.is_dir() and to.suffix and format_of(to) != fmt:
+        raise BadQuery(f"{to} ends in {to.suffix}, not .{fmt}; name the file .{fmt} or drop --format")
+    return fmt
+
+
+def target_path(to: Path, pack: Pack, fmt: str) -> Path:
+    """The file an export writes: `to` itself, or in a folder `to` the file named after the pack's
+    title and date (as the pages name the download)."""
+    return to / filename(pack, fmt) if to.is_dir() else to
 
 
 def export_pack(pack: Pack, fmt: str) -> bytes:

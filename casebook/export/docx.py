@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from casebook.export.content import body_blocks, script_lines
+from casebook.model import KIND_LABELS, KIND_LABELS_EN
 from casebook.pack import Pack, PackItem, source_line
 
 FONT = "Microsoft YaHei"  # Windows has it; LibreOffice on Debian substitutes Noto Sans CJK
@@ -183,7 +184,7 @@ def item_section(doc, p: PackItem, number: int) -> None:
     item = p.item
     _heading(doc, f"{number}. {item.title}", 1).paragraph_format.page_break_before = True
     _para(doc, item.title_en, italic=True, color=INK_2)
-    kind = f" · {item.kind}" if item.kind else ""
+    kind = f" · {KIND_LABELS[item.kind]} {KIND_LABELS_EN[item.kind]}" if item.kind else ""  # 故事 Story, as 案例 Case
     _para(doc, f"{TYPE_NAME[item.type]}{kind} · {item.id}", size=9, color=MUTED)
     situation = _para(doc)
     _shade(situation, "E8F0FB")
