@@ -119,7 +119,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         details = [{k: v for k, v in asdict(p).items() if v is not None} for p in exc.problems]
         return render_error(request, 422, str(exc), details)
     if isinstance(exc, NothingImported):  # each file's reason, by file name
-        details = [{"field": name, "message": message} for name, message in exc.problems[:MAX_DETAILS]]
+        details = [{"field": name, "message": message, "code": reason}
+                   for name, reason, message in exc.problems[:MAX_DETAILS]]
         return render_error(request, 422, str(exc), details)
     if isinstance(exc, CasebookError):
         status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)

@@ -154,7 +154,8 @@ ITEM_SAVED: dict[str, Any] = {
 
 ITEM_CHECK: dict[str, Any] = {
     "valid": False,
-    "problems": [{"field": "theories", "message": "no item has id 'theory-no-such-thing'", "line": 22},
+    "problems": [{"field": "theories", "message": "no item has id 'theory-no-such-thing'", "line": 22,
+                  "code": "link-missing", "facts": {"target": "theory-no-such-thing"}},
                  {"field": "body", "message": "a phone or ID number in the body; mask it (138XXXX1234)",
-                  "line": 27, "body_line": 3}],
+                  "line": 27, "body_line": 3, "code": "personal-number", "facts": {"example": "138XXXX1234"}}],
 }

@@ -24,6 +24,12 @@ class ErrorDetail(BaseModel):
     message: str
     line: int | None = Field(default=None, description="Item problems: the line in the item file.")
     body_line: int | None = Field(default=None, description="Item problems in `body`: the line in the body.")
+    code: str | None = Field(default=None, description=(
+        "Item and import problems: a stable code (`link-missing`, `fields-to-review`, `encrypted` ...) a "
+        "client can word in its own language; `message` stays English."))
+    facts: dict[str, Any] | None = Field(default=None, description=(
+        "Item problems: what `message` states, by name (`target`, `fields` ...), for a client that "
+        "words the problem itself."))
 
 
 class ErrorBody(BaseModel):

@@ -9,10 +9,11 @@ saving the same item from the same ETag: the first wins, the second gets `EditCo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from casebook.errors import CasebookError, ItemNotFound
 from casebook.lint import check_item, front_and_offset
 from casebook.loader import Library, Problem, parse_text, read_library
 from casebook.model import ID_PATTERN, TYPE_FOLDERS, FrontMatter, Item
+from casebook.problem_codes import check_code
 
 EDIT_LOCK = Path(".casebook") / "edit.lock"
 ANY = "*"  # If-Match: * (the item exists, whatever its version)
@@ -59,6 +61,12 @@ class FieldProblem:
     message: str
     line: int  # in the item file
     body_line: int | None = None  # for `body`: the line within the body
+    _: KW_ONLY
+    code: str  # one of casebook.problem_codes, as lint's Problem
+    facts: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_code(self.code, self.facts)
 
 
 @dataclass(frozen=True)
@@ -198,7 +206,8 @@ def _require(if_match: list[str] | None, before: bytes | None, item_id: str, cre
 def _checked(root: Path, item_id: str, data: bytes, existing: Path | None) -> tuple[Item | None, list[FieldProblem]]:
     """The item `data` parses to (placed at its path) and its lint problems among the library's items."""
     if not _valid_id(item_id):
-        return None, [FieldProblem("id", f"{item_id!r} is not an id: lower-case ASCII words joined by `-`", 1)]
+        return None, [FieldProblem("id", f"{item_id!r} is not an id: lower-case ASCII words joined by `-`", 1,
+                                   code="id-not-valid", facts={"id": item_id})]
     rel = existing.relative_to(root).as_posix() if existing else f"cases/{item_id}.md"
     item, found = parse_text(data, rel)
     if item is None:
@@ -211,11 +220,13 @@ def _checked(root: Path, item_id: str, data: bytes, existing: Path | None) -> tu
     found = check_item(Library(root=root, items=[*others, item]), item, text)
     problems = _by_field(found, text)
     if item.id != item_id:
-        problems = [p for p in problems if not p.message.startswith("file name must be the id")]
-        problems.insert(0, FieldProblem("id", f"the id must be {item_id!r}, the id in the URL", 2))
+        problems = [p for p in problems if p.code != "file-name-not-id"]
+        problems.insert(0, FieldProblem("id", f"the id must be {item_id!r}, the id in the URL", 2,
+                                        code="id-not-url", facts={"id": item_id}))
     clash = next((i for i in others if i.id == item.id), None)
     if clash is not None:
-        problems.insert(0, FieldProblem("id", f"id {item.id!r} is also used by {clash.path}", 2))
+        problems.insert(0, FieldProblem("id", f"id {item.id!r} is also used by {clash.path}", 2,
+                                        code="duplicate-id", facts={"id": item.id, "other": clash.path}))
     return item, problems
 
 
@@ -226,5 +237,5 @@ def _by_field(problems: list[Problem], text: str) -> list[FieldProblem]:
         field = problem.field or "file"
         message = problem.message.removeprefix(f"{field}: ")
         body_line = problem.line - body_start + 1 if field == "body" and body_start else None
-        out.append(FieldProblem(field, message, problem.line, body_line))
+        out.append(FieldProblem(field, message, problem.line, body_line, code=problem.code, facts=problem.facts))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from casebook.chrome import BROKEN_CHARS_RE, find_chrome
 from casebook.loader import Library, Problem, duplicate_ids, key_line, read_library
@@ -31,57 +32,64 @@ def check_item(library: Library, item: Item, text: str | None = None) -> list[Pr
     front, body_line = front_and_offset(text)
     problems: list[Problem] = []
 
-    def report(key: str, message: str) -> None:
-        problems.append(Problem(item.path, key_line(front, key), message, key))
+    def report(key: str, message: str, code: str, **facts: Any) -> None:
+        problems.append(Problem(item.path, key_line(front, key), message, key, code=code, facts=facts))
 
-    def report_body(line: int, message: str) -> None:
-        problems.append(Problem(item.path, line, message, "body"))
+    def report_body(line: int, message: str, code: str, **facts: Any) -> None:
+        problems.append(Problem(item.path, line, message, "body", code=code, facts=facts))
 
     folder = TYPE_FOLDERS[item.type]
     if not item.path.startswith(folder + "/"):
-        report("type", f"a {item.type} belongs in {folder}/, not {item.path.rsplit('/', 1)[0]}/")
+        report("type", f"a {item.type} belongs in {folder}/, not {item.path.rsplit('/', 1)[0]}/",
+               "wrong-folder", type=item.type, folder=folder)
     if Path(item.path).stem != item.id:
-        report("id", f"file name must be the id: rename to {item.id}.md")
+        report("id", f"file name must be the id: rename to {item.id}.md", "file-name-not-id", id=item.id)
     if not item.body.strip():
-        report_body(body_line, "body is empty")
+        report_body(body_line, "body is empty", "body-empty")
     for field, wanted in (("theories", "theory"), ("scripts", "script")):
         for target in getattr(item, field):
             linked = library.get(target)
             if linked is None:
-                report(field, f"{field}: no item has id {target!r}")
+                report(field, f"{field}: no item has id {target!r}", "link-missing", target=target)
             elif linked.type != wanted:
-                report(field, f"{field}: {target!r} is a {linked.type}, not a {wanted}")
+                report(field, f"{field}: {target!r} is a {linked.type}, not a {wanted}", "link-wrong-type",
+                       target=target, type=linked.type, wanted=wanted)
             elif linked.review and not item.review:  # it would be served linking an item that is not
-                report(field, f"{field}: {target!r} is a draft still to review; review it first or drop the link")
+                report(field, f"{field}: {target!r} is a draft still to review; review it first or drop the link",
+                       "link-to-draft", target=target)
     if item.type == "theory" and (item.theories or item.scripts):
         report("theories" if item.theories else "scripts",
-               "a theory lists no links: cases and scripts point to it and backlinks are derived")
+               "a theory lists no links: cases and scripts point to it and backlinks are derived", "theory-links")
     if item.type != "case" and item.outcome is not None:
-        report("outcome", "only a case has an outcome")
+        report("outcome", "only a case has an outcome", "outcome-not-case")
     if item.type != "case" and item.scripts:
-        report("scripts", "only a case lists scripts")
+        report("scripts", "only a case lists scripts", "scripts-not-case")
     if item.review:
         report("review", f"fields still to review: {', '.join(item.review)}; "
-                         "remove each from `review:` once checked")
+                         "remove each from `review:` once checked", "fields-to-review", fields=list(item.review))
     for key, value in item.model_dump(exclude={"body", "path", "review"}).items():
         if _PLACEHOLDER in str(value):
-            report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft")
+            report(key, f"{key}: still holds the {_PLACEHOLDER} placeholder of a draft", "placeholder",
+                   placeholder=_PLACEHOLDER)
         if personal_numbers(str(value)):
-            report(key, f"{key}: holds a phone or ID number; mask it ({MASKED_EXAMPLE})")
+            report(key, f"{key}: holds a phone or ID number; mask it ({MASKED_EXAMPLE})", "personal-number",
+                   example=MASKED_EXAMPLE)
     for number, phrase in find_chrome(item.body):
-        report_body(body_line + number - 1, f"page chrome left in the body: {phrase!r}")
+        report_body(body_line + number - 1, f"page chrome left in the body: {phrase!r}", "page-chrome", phrase=phrase)
     for number, line in enumerate(item.body.splitlines(), start=body_line):
         if BROKEN_CHARS_RE.search(line):
-            report_body(number, "broken characters (e.g. U+FFFD) in the body")
+            report_body(number, "broken characters (e.g. U+FFFD) in the body", "broken-chars")
         if personal_numbers(line):
-            report_body(number, f"a phone or ID number in the body; mask it ({MASKED_EXAMPLE})")
+            report_body(number, f"a phone or ID number in the body; mask it ({MASKED_EXAMPLE})", "personal-number",
+                        example=MASKED_EXAMPLE)
     problems += _stub_marks(item, front, body_line)
     if len(library.vocabulary):  # an unreadable vocabulary is one problem, not one per term
         problems += check_terms(library.vocabulary, item.path, text)
         for key in ("title_en", "summary_en"):
             for name, product in library.vocabulary.misnamed_products(getattr(item, key)):
                 report(key, f"{key}: {name} is another English name of {product.label} ({product.id}): "
-                            f"write {product.label_en}")
+                            f"write {product.label_en}", "misnamed-product",
+                       name=name, product=product.label, write=product.label_en)
     return problems
 
 
@@ -91,9 +99,11 @@ def _stub_marks(item: Item, front: str, body_line: int) -> list[Problem]:
                     if line.startswith(STUB_HEADING)), None)
     if STUB_TAG in item.tags and heading is None:
         return [Problem(item.path, key_line(front, "tags"), f"tags: {STUB_TAG!r} needs a `{STUB_HEADING}` "
-                        "section at the end of the body saying where the source breaks off")]
+                        "section at the end of the body saying where the source breaks off",
+                        code="stub-tag-alone", facts={"tag": STUB_TAG, "heading": STUB_HEADING})]
     if STUB_TAG not in item.tags and heading is not None:
-        return [Problem(item.path, heading, f"`{STUB_HEADING}` marks a cut-off source: add the tag {STUB_TAG!r}")]
+        return [Problem(item.path, heading, f"`{STUB_HEADING}` marks a cut-off source: add the tag {STUB_TAG!r}",
+                        code="stub-section-alone", facts={"tag": STUB_TAG, "heading": STUB_HEADING})]
     return []
 
 
@@ -118,5 +128,5 @@ def fix(root: Path) -> tuple[list[Fix], list[Problem]]:
         try:
             changes += fix_file(library.vocabulary, root, item.path)
         except (ValueError, FileExistsError) as exc:
-            refused.append(Problem(item.path, 1, f"not fixed: {exc}"))
+            refused.append(Problem(item.path, 1, f"not fixed: {exc}", code="not-fixed", facts={"reason": str(exc)}))
     return changes, refused

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import frontmatter
 import yaml
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 
 from casebook.errors import LibraryError
 from casebook.model import TYPE_FOLDERS, Item
+from casebook.problem_codes import check_code
 
 if TYPE_CHECKING:
     from casebook.vocabulary import Vocabulary
@@ -28,6 +30,12 @@ class Problem:
     line: int
     message: str
     field: str | None = None  # the front-matter key (`source.section`), `body`, `front_matter` or None
+    _: KW_ONLY
+    code: str  # stable, one of casebook.problem_codes: a page words the problem in its language from it
+    facts: dict[str, Any] = dataclasses.field(default_factory=dict)  # what the message states, by name
+
+    def __post_init__(self) -> None:
+        check_code(self.code, self.facts)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -106,10 +114,11 @@ def parse_text(raw: bytes, rel: str) -> tuple[Item | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(rel, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-                              "file")]
+                              "file", code="not-utf8", facts={"byte": f"0x{raw[exc.start]:02x}"})]
     text = text.lstrip("\ufeff")
     if not text.startswith("---"):
-        return None, [Problem(rel, 1, "no YAML front matter: the file must start with a `---` line", "front_matter")]
+        return None, [Problem(rel, 1, "no YAML front matter: the file must start with a `---` line", "front_matter",
+                              code="no-front-matter")]
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
@@ -118,10 +127,12 @@ def parse_text(raw: bytes, rel: str) -> tuple[Item | None, list[Problem]]:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1  # the YAML text starts with the newline after `---`
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(rel, line, f"front matter is not valid YAML: {reason}", "front_matter")]
+        return None, [Problem(rel, line, f"front matter is not valid YAML: {reason}", "front_matter",
+                              code="front-matter-yaml", facts={"reason": reason})]
     front = text.split("\n---", 1)[0]
     if not post.metadata:
-        return None, [Problem(rel, 1, "front matter is empty or not closed by a `---` line", "front_matter")]
+        return None, [Problem(rel, 1, "front matter is empty or not closed by a `---` line", "front_matter",
+                              code="front-matter-empty")]
     try:
         item = Item.model_validate({**post.metadata, "body": post.content, "path": rel})
     except ValidationError as exc:
@@ -130,9 +141,24 @@ def parse_text(raw: bytes, rel: str) -> tuple[Item | None, list[Problem]]:
             key = str(err["loc"][0]) if err["loc"] else ""
             where = ".".join(str(part) for part in err["loc"]) or "front matter"
             problems.append(Problem(rel, key_line(front, key), f"{where}: {err['msg']}",
-                                    where if err["loc"] else "front_matter"))
+                                    where if err["loc"] else "front_matter", **field_error_code(err)))
         return None, problems
     return item, []
+
+
+def field_error_code(err: Any) -> dict[str, Any]:
+    """The code and facts of one pydantic error of the front matter: the common kinds by name, the
+    rest with pydantic's own words as the detail."""
+    kind = err["type"]
+    if kind == "missing":
+        return {"code": "field-missing"}
+    if kind == "extra_forbidden":
+        return {"code": "field-unknown"}
+    if kind == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+        return {"code": "field-empty"}
+    if kind in ("literal_error", "enum"):
+        return {"code": "field-choice", "facts": {"expected": str(err.get("ctx", {}).get("expected", ""))}}
+    return {"code": "field-invalid", "facts": {"detail": err["msg"].removeprefix("Value error, ")}}
 
 
 def expected_folder(item: Item) -> str:
@@ -143,7 +169,8 @@ def duplicate_ids(library: Library) -> list[Problem]:
     seen: dict[str, list[Item]] = defaultdict(list)
     for item in library.items:
         seen[item.id].append(item)
-    return [Problem(dup.path, 2, f"id {item_id!r} is also used by {others[0].path}", "id")
+    return [Problem(dup.path, 2, f"id {item_id!r} is also used by {others[0].path}", "id",
+                    code="duplicate-id", facts={"id": item_id, "other": others[0].path})
             for item_id, others in seen.items() if len(others) > 1 for dup in others[1:]]
 
 

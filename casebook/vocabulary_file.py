@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -61,7 +62,8 @@ def _entry(section: str, data: object, node: yaml.Node) -> _Entry:
 def _yaml_problem(exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return Problem(VOCABULARY_FILE, mark.line + 1 if mark else 1, f"not valid YAML: {reason}")
+    return Problem(VOCABULARY_FILE, mark.line + 1 if mark else 1, f"not valid YAML: {reason}",
+                   code="vocabulary-yaml", facts={"reason": reason})
 
 
 def _entries(text: str) -> tuple[list[_Entry], list[Problem]]:
@@ -71,25 +73,29 @@ def _entries(text: str) -> tuple[list[_Entry], list[Problem]]:
     except yaml.YAMLError as exc:
         return [], [_yaml_problem(exc)]
     if root is None:
-        return [], [Problem(VOCABULARY_FILE, 1, "the vocabulary file is empty")]
+        return [], [Problem(VOCABULARY_FILE, 1, "the vocabulary file is empty", code="vocabulary-empty")]
     if not isinstance(root, yaml.MappingNode):
+        sections = list(VocabularyFile.model_fields)
         return [], [Problem(VOCABULARY_FILE, _line(root), "the vocabulary must be a mapping of sections: "
-                            + ", ".join(VocabularyFile.model_fields))]
+                            + ", ".join(sections), code="vocabulary-shape", facts={"sections": sections})]
     entries, problems, seen = [], [], set()
     for key, value in root.value:
         section = str(key.value)
         if section not in VocabularyFile.model_fields:
             problems.append(Problem(VOCABULARY_FILE, _line(key), f"unknown section {section!r}; the sections "
-                                    f"are {', '.join(VocabularyFile.model_fields)}"))
+                                    f"are {', '.join(VocabularyFile.model_fields)}", code="vocabulary-section-unknown",
+                                    facts={"section": section, "sections": list(VocabularyFile.model_fields)}))
             continue
         if section in seen:
-            problems.append(Problem(VOCABULARY_FILE, _line(key), f"section {section!r} appears twice"))
+            problems.append(Problem(VOCABULARY_FILE, _line(key), f"section {section!r} appears twice",
+                                    code="vocabulary-section-twice", facts={"section": section}))
             continue
         seen.add(section)
         if value.tag == "tag:yaml.org,2002:null":
             continue  # an empty section
         if not isinstance(value, yaml.SequenceNode):
-            problems.append(Problem(VOCABULARY_FILE, _line(value), f"{section} must be a list of entries"))
+            problems.append(Problem(VOCABULARY_FILE, _line(value), f"{section} must be a list of entries",
+                                    code="vocabulary-section-not-list", facts={"section": section}))
             continue
         try:
             values = yaml.constructor.SafeConstructor().construct_document(value)
@@ -111,7 +117,8 @@ def _validate(entry: _Entry, model: type[BaseModel]) -> tuple[BaseModel | None, 
             key = str(err["loc"][0]) if err["loc"] else ""
             loc = ".".join(str(part) for part in err["loc"])
             problems.append(Problem(VOCABULARY_FILE, entry.line_of(key),
-                                    f"{where}: {loc + ': ' if loc else ''}{err['msg']}"))
+                                    f"{where}: {loc + ': ' if loc else ''}{err['msg']}", code="vocabulary-entry-invalid",
+                                    facts={"entry": where, "detail": f"{loc + ': ' if loc else ''}{err['msg']}"}))
         return None, problems
 
 
@@ -124,12 +131,13 @@ class _Checker:
     ids: dict[tuple[Kind, str], int] = field(default_factory=dict)
     terms: dict[tuple[Kind, str], tuple[str, int]] = field(default_factory=dict)
 
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(VOCABULARY_FILE, line, message))
+    def report(self, line: int, message: str, code: str, **facts: Any) -> None:
+        self.problems.append(Problem(VOCABULARY_FILE, line, message, code=code, facts=facts))
 
     def family(self, family: Family, entry: _Entry) -> bool:
         if family.id in self.families:
-            self.report(entry.line_of("id"), f"family id {family.id!r} is used twice")
+            self.report(entry.line_of("id"), f"family id {family.id!r} is used twice",
+                        "vocabulary-id-twice", id=family.id)
             return False
         self.families[family.id] = family
         return True
@@ -140,15 +148,18 @@ class _Checker:
         # write them in different fields and every lookup by id names its kind.
         if (concept.kind, concept.id) in self.ids:
             line = self.ids[(concept.kind, concept.id)]
-            self.report(entry.line_of("id"), f"id {concept.id!r} is also the id of the {concept.kind} at line {line}")
+            self.report(entry.line_of("id"), f"id {concept.id!r} is also the id of the {concept.kind} at line {line}",
+                        "vocabulary-id-twice", id=concept.id)
             return False
         self.ids[(concept.kind, concept.id)] = entry.line_of("id")
         known = ", ".join(self.families) or "none yet"
         if concept.family is not None and concept.family not in self.families:
             self.report(entry.line_of("family"), f"{concept.id}: family {concept.family!r} does not exist "
-                        f"(the families are: {known})")
+                        f"(the families are: {known})", "vocabulary-family-unknown", id=concept.id,
+                        family=concept.family)
         elif concept.family is None and concept.kind == "situation":
-            self.report(entry.line_of("family"), f"{concept.id}: a situation needs a family (one of: {known})")
+            self.report(entry.line_of("family"), f"{concept.id}: a situation needs a family (one of: {known})",
+                        "vocabulary-family-missing", id=concept.id, families=list(self.families))
         self._claim_terms(concept, entry)
         return True
 
@@ -160,12 +171,14 @@ class _Checker:
         for term, line in named:
             key = (concept.kind, term_key(term))
             if not key[1]:
-                self.report(line, f"{concept.id}: an empty term says nothing; remove it")
+                self.report(line, f"{concept.id}: an empty term says nothing; remove it",
+                            "vocabulary-term-empty", id=concept.id)
                 continue
             owner = self.terms.setdefault(key, (concept.id, line))
             if owner[0] != concept.id:
                 self.report(line, f"{term!r} is claimed by two {SECTIONS[concept.kind]}: {owner[0]} "
-                            f"(line {owner[1]}) and {concept.id}; a term belongs to one concept")
+                            f"(line {owner[1]}) and {concept.id}; a term belongs to one concept",
+                            "vocabulary-term-twice", term=term, owners=[owner[0], concept.id])
 
 
 def vocabulary_from_text(text: str) -> Vocabulary:
@@ -198,11 +211,13 @@ def read_vocabulary(root: Path) -> Vocabulary:
     if not path.is_file():
         return Vocabulary(exists=False, problems=[Problem(
             VOCABULARY_FILE, 1, "no vocabulary file: situations, products and tags are not checked; "
-                                "write one (see docs/VOCABULARY.md) to give them one meaning each")])
+                                "write one (see docs/VOCABULARY.md) to give them one meaning each",
+            code="vocabulary-missing")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return Vocabulary(problems=[Problem(VOCABULARY_FILE, line, "not UTF-8 text; save the file as UTF-8")])
+        return Vocabulary(problems=[Problem(VOCABULARY_FILE, line, "not UTF-8 text; save the file as UTF-8",
+                                            code="vocabulary-not-utf8")])
     return vocabulary_from_text(text)

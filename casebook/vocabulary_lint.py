@@ -13,6 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -78,9 +79,19 @@ def _describe(concept: Concept) -> str:
     return f"{concept.label} ({concept.id})" if concept.kind != "tag" else f"{concept.id} ({concept.label})"
 
 
-def _judge(vocabulary: Vocabulary, field: str, kind: Kind, entries: list[Entry]) -> list[tuple[Entry, str, str | None]]:
-    """(entry, message, fix) for each entry that is not a canonical term; fix None: remove it."""
-    out: list[tuple[Entry, str, str | None]] = []
+@dataclass(frozen=True)
+class Verdict:
+    """What is wrong with one entry: the message, its code and facts, and the fix (None: remove it)."""
+
+    message: str
+    code: str
+    facts: dict[str, Any]
+    fix: str | None
+
+
+def _judge(vocabulary: Vocabulary, field: str, kind: Kind, entries: list[Entry]) -> list[tuple[Entry, Verdict]]:
+    """(entry, verdict) for each entry that is not a canonical term."""
+    out: list[tuple[Entry, Verdict]] = []
     seen: set[str] = set()
     for entry in entries:
         concept = vocabulary.lookup(entry.value, kind)
@@ -88,15 +99,20 @@ def _judge(vocabulary: Vocabulary, field: str, kind: Kind, entries: list[Entry])
             near = vocabulary.closest(entry.value, kind)
             hint = ("closest: " + ", ".join(_describe(c) for c in near) + "; or add it to " + VOCABULARY_FILE
                     if near else f"`casebook vocabulary --kind {kind}` lists them; or add it to {VOCABULARY_FILE}")
-            out.append((entry, f"{field}: unknown {kind} {entry.value!r}: {hint}", entry.value))  # no fix
+            out.append((entry, Verdict(f"{field}: unknown {kind} {entry.value!r}: {hint}", "term-unknown",
+                                       {"field": field, "term": entry.value, "closest": [c.canonical for c in near]},
+                                       entry.value)))  # no fix
             continue
         canonical = concept.canonical
         if canonical in seen:
-            out.append((entry, f"{field}: {entry.value} names {_describe(concept)}, which is already listed; "
-                               "remove it", None))
+            out.append((entry, Verdict(f"{field}: {entry.value} names {_describe(concept)}, which is already "
+                                       "listed; remove it", "term-repeated",
+                                       {"field": field, "term": entry.value, "concept": concept.label}, None)))
         elif entry.value != canonical:
-            out.append((entry, f"{field}: {entry.value} is a synonym of {_describe(concept)}: write {canonical}",
-                        canonical))
+            out.append((entry, Verdict(f"{field}: {entry.value} is a synonym of {_describe(concept)}: write "
+                                       f"{canonical}", "term-synonym",
+                                       {"field": field, "term": entry.value, "concept": concept.label, "canonical": canonical},
+                                       canonical)))
         seen.add(canonical)
     return out
 
@@ -104,18 +120,18 @@ def _judge(vocabulary: Vocabulary, field: str, kind: Kind, entries: list[Entry])
 def check_terms(vocabulary: Vocabulary, path: str, text: str) -> list[Problem]:
     """Every entry of `situations`, `products` and `tags` that is not a canonical term, at its line."""
     entries = list_entries(text)
-    return [Problem(path, entry.line, message)
+    return [Problem(path, entry.line, verdict.message, code=verdict.code, facts=verdict.facts)
             for field, kind in FIELDS.items()
-            for entry, message, _ in _judge(vocabulary, field, kind, entries.get(field, []))]
+            for entry, verdict in _judge(vocabulary, field, kind, entries.get(field, []))]
 
 
 def fixes(vocabulary: Vocabulary, path: str, text: str) -> list[Fix]:
     """The changes that make an item's terms canonical (unknown terms need a person)."""
     entries = list_entries(text)
-    return [Fix(path, field, entry, new)
+    return [Fix(path, field, entry, verdict.fix)
             for field, kind in FIELDS.items()
-            for entry, _, new in _judge(vocabulary, field, kind, entries.get(field, []))
-            if new != entry.value]
+            for entry, verdict in _judge(vocabulary, field, kind, entries.get(field, []))
+            if verdict.fix != entry.value]
 
 
 def _scalar(value: str, flow: bool) -> str:

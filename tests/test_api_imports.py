@@ -76,6 +76,7 @@ def test_an_upload_with_nothing_importable_is_422_naming_each_file(api, word, tm
     answer = upload(api, [table_only, empty])
     assert answer.status_code == 422
     assert {detail["field"] for detail in answer.json()["details"]} == {table_only.name, empty.name}
+    assert {d["field"]: d["code"] for d in answer.json()["details"]} == {table_only.name: "no-text", empty.name: "empty"}
 
 
 def test_an_upload_over_the_upload_limit_is_413(api, tmp_path):

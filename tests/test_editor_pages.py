@@ -1,10 +1,12 @@
 """The editor pages in a real browser (issue 11, "Done when"): sign in, create an item with the
 pickers, see a lint problem appear as the trainer types, fix it, save, and find the item on the
-search page; and (point 3) upload a Word file on the import page and open one of its drafts.
+search page; and (point 3) upload a Word file on the import page and open one of its drafts; and
+the problems the form and the import page show are in the page's language, in the form's words.
 
 One `casebook serve` for the module on a copy of the library and of its built index (the save
 re-encodes only the new item's passages), with a read key set, so the page's calls to the API pass
-on the session alone, and a user list with one trainer. Time: about 30 s on 2 cores (measured: 27 s with the upload test's 5 s, with other helpers busy on the same machine).
+on the session alone, and a user list with one trainer. Time: about 30 s on 2 cores (measured: 27 s with the upload test's 5 s, with other helpers busy on the same machine;
+60 s with the upload test's 26 s on a busier machine, the two wording tests 2-3 s each).
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ def test_sign_in_create_with_pickers_fix_a_live_problem_save_and_find_it(editor,
 
     # The API's lint, as the trainer types: the unmasked number, on the body's third line (a check
     # that ran before the body was typed reported an empty body instead).
-    wait(editor, lambda d: [p for p in body_problems(d) if p.startswith("L3:")])
+    wait(editor, lambda d: [p for p in body_problems(d) if p.startswith("第 3 行：") and "138XXXX1234" in p])
     assert "bad" in check_status(editor)
     body = editor.find_element(By.ID, "f-body")
     body.send_keys(Keys.CONTROL, "a")
@@ -212,6 +214,7 @@ def test_a_failed_upload_says_why_and_takes_the_earlier_list_away(editor, site, 
     editor.find_element(By.ID, "import-submit").click()
     problems = wait(editor, lambda d: d.find_element(By.ID, "import-problem-list").text, IMPORT_TIMEOUT)
     assert old.name in problems and ".docx" in problems
+    assert "无法识别为可以导入的文档" in problems and "binary" not in problems  # the page's words, not the API's
 
     editor.find_element(By.ID, "import-files").clear()
     editor.find_element(By.ID, "import-files").send_keys(str(big))
@@ -240,3 +243,42 @@ def test_a_draft_written_by_casebook_import_is_listed_to_review_and_not_served(e
         assert httpx.get(f"{site.url}/items/{draft}", timeout=30).status_code == 404
     finally:
         path.unlink()
+
+
+def problems_of(driver, field: str) -> list[str]:
+    """The problems the form shows beside one field (or the review tick boxes), read in one go."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('[data-problems-for=\"' + arguments[0] + '\"] li'), "
+        "li => li.textContent)", field)
+
+
+def open_draft(editor, site: Site, lang: str) -> None:
+    """Open, in the form, a draft as the import page opens one: a library case under a new id with
+    two suggested fields to review and a link to a theory the library does not have."""
+    case = "case-05-sincere-marketing-arrears-landlord"
+    text = (site.library / "cases" / f"{case}.md").read_text(encoding="utf-8")
+    draft = (text.replace(f"id: {case}", "id: case-draft-words-01", 1)
+             .replace("- theory-sincere-marketing", "- theory-no-such-thing", 1)
+             .replace("\n---\n", "\nreview: [situations, theories]\n---\n", 1))
+    sign_in(editor, site, "/editor/import")
+    navigate(editor, lambda: editor.execute_script(
+        "const form = document.getElementById('draft-form'); form.action = '/editor/draft?lang=' + arguments[1];"
+        "document.getElementById('draft-markdown').value = arguments[0]; form.submit();", draft, lang))
+
+
+def test_the_form_says_a_field_to_review_and_a_missing_link_in_chinese(editor, site):
+    open_draft(editor, site, "zh")
+    review = wait(editor, lambda d: problems_of(d, "review"))
+    assert "情境、运用的理论" in review[0] and "已核对" in review[0]  # the form's labels and its tick box
+    assert "review" not in review[0] and "`" not in review[0]
+    theories = wait(editor, lambda d: problems_of(d, "theories"))
+    assert "theory-no-such-thing" in theories[0] and "没有编号为" in theories[0]
+    assert "no item has id" not in theories[0]
+
+
+def test_the_english_form_says_them_in_the_forms_words_too(editor, site):
+    open_draft(editor, site, "en")
+    review = wait(editor, lambda d: problems_of(d, "review"))
+    assert "Situations, Theories it illustrates" in review[0] and "tick" in review[0]
+    assert "`review:`" not in review[0]
+    assert "No item has the id theory-no-such-thing" in wait(editor, lambda d: problems_of(d, "theories"))[0]

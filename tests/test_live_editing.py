@@ -213,6 +213,8 @@ def test_invalid_item_gets_422_listing_each_problem_and_changes_nothing(served):
     assert answer.status_code == 422
     details = {d["field"]: d for d in answer.json()["details"]}
     assert details["theories"]["message"] == "no item has id 'theory-no-such-thing'"
+    assert (details["theories"]["code"], details["theories"]["facts"]) == ("link-missing", {"target": "theory-no-such-thing"})
+    assert details["body"]["code"] == "personal-number"
     assert details["body"]["line"] > details["theories"]["line"] and details["body"]["body_line"] >= 1
     assert served.item_file().read_text(encoding="utf-8") == item(NEW)
 
@@ -223,6 +225,7 @@ def test_validate_reports_the_problems_without_saving(served):
     assert answer.status_code == 200
     assert not answer.json()["valid"]
     assert {p["field"] for p in answer.json()["problems"]} == {"title_en", "summary", "summary_en", "source"}
+    assert {p["code"] for p in answer.json()["problems"]} == {"field-missing"}
     assert served.item_file().read_text(encoding="utf-8") == item(NEW)
 
 

@@ -31,3 +31,11 @@ def test_a_wrong_field_is_shown_on_the_form(page):
     page.get(page.base + "/recommend?text=%E6%AC%A0%E8%B4%B9&arpu=-5")
     assert page.find_element(By.CSS_SELECTOR, ".field-error")
     assert not page.find_elements(By.CSS_SELECTOR, "#rec-case .card")
+
+
+def test_a_bad_number_is_named_with_its_allowed_range_in_the_pages_language(page):
+    page.get(page.base + "/recommend?text=%E6%AC%A0%E8%B4%B9&tenure_months=-3&arrears_months=1.5")
+    errors = [e.text for e in page.find_elements(By.CSS_SELECTOR, ".field-error")]
+    assert errors == ["在网月数须是不小于 0 的整数。", "欠费月数须是不小于 0 的整数。"]
+    page.get(page.base + "/recommend?text=arrears&arpu=-5&lang=en")
+    assert page.find_element(By.CSS_SELECTOR, ".field-error").text == "ARPU (¥/month) must be a number of 0 or more."

@@ -137,6 +137,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rec.low": ("资料库里没有与这个客户情况明显相关的内容，以下仅供参考。",
                 "Nothing in the library clearly fits this customer; the items below are only the closest."),
     "rec.unavailable": ("推荐功能暂不可用。", "Recommendations are not available."),
+    # A field the form cannot take, beside it: which field, and what it takes.
+    "rec.err.range": ("{field}须是 {low} 到 {high} 之间的{number}。", "{field} must be a {number} from {low} to {high}."),
+    "rec.err.at_least": ("{field}须是不小于 {low} 的{number}。", "{field} must be a {number} of {low} or more."),
+    "rec.err.number": ("数字", "number"),
+    "rec.err.whole": ("整数", "whole number"),
+    "rec.err.choice": ("{field}请从列表中选择。", "Choose the {field} from the list."),
+    "rec.err.invalid": ("{field}填写有误，请检查。", "{field} is not valid; please check it."),
     "ins.title": ("使用洞察", "Insights from use"),
     "ins.intro": ("一线员工问了什么、资料库答不上什么、哪些条目真正被用上。缺口按意思归组：每组就是一个值得写成案例的题目。",
                   ("What frontline staff ask, what the library cannot answer, and which items they actually "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import get_args
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -25,6 +26,9 @@ FIELDS = ("text", "segment", "products", "arpu", "tenure_months", "arrears_month
 LISTS = ("products", "events")
 COMPETITORS = ("中国移动", "中国联通", "中国电信", "广电", "IP 电话")
 _SPLIT = re.compile(r"[,，、;；\n]+")
+# pydantic's error types for a value that is not a number in the field's range.
+NUMBER_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "int_parsing",
+                 "float_parsing", "int_from_float", "finite_number", "int_type", "float_type"}
 
 
 def read_form(form: dict[str, str]) -> tuple[dict[str, object], bool]:
@@ -38,9 +42,32 @@ def read_form(form: dict[str, str]) -> tuple[dict[str, object], bool]:
     return data, bool(data)
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Validation errors by form field, shown beside the field."""
-    return {(str(err["loc"][0]) if err["loc"] else "text"): err["msg"] for err in exc.errors()}
+def field_errors(exc: ValidationError, w: Words) -> dict[str, str]:
+    """Validation errors by form field, in the page's language, shown beside the field."""
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else "text"
+        errors.setdefault(name, field_error(name, err["type"], w))
+    return errors
+
+
+def field_error(name: str, kind: str, w: Words) -> str:
+    """What a field takes, said for the trainer: a number's range (from the model's own limits, so
+    the words never drift from the check), a choice from the list, or that it is not valid."""
+    label = w(f"rec.{name}") if name in FIELDS else name
+    model_field = CustomerSituation.model_fields.get(name)
+    if model_field is not None and kind in NUMBER_ERRORS:
+        whole = int in get_args(model_field.annotation) or model_field.annotation is int
+        number = w("rec.err.whole" if whole else "rec.err.number")
+        low = next((limit.ge for limit in model_field.metadata if hasattr(limit, "ge")), None)
+        high = next((limit.le for limit in model_field.metadata if hasattr(limit, "le")), None)
+        if low is not None and high is not None:
+            return w("rec.err.range", field=label, low=low, high=high, number=number)
+        if low is not None:
+            return w("rec.err.at_least", field=label, low=low, number=number)
+    if kind in ("enum", "literal_error"):
+        return w("rec.err.choice", field=label)
+    return w("rec.err.invalid", field=label)
 
 
 def concept_label(match: FieldMatch, kind: str, w: Words, library: Library) -> str:
@@ -85,7 +112,7 @@ def recommend_page(request: Request) -> HTMLResponse:
         try:
             situation = CustomerSituation.model_validate(data)
         except ValidationError as exc:
-            errors = field_errors(exc)
+            errors = field_errors(exc, w)
         else:
             started = time.perf_counter()
             result = recommend(engine, situation)

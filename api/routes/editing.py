@@ -150,4 +150,5 @@ async def validate_item(item_id: ItemId, request: Request, editor: EditorDep, se
     data, _ = await item_bytes(request)
     problems = await run_in_threadpool(editing.check, settings.library, item_id, data)
     return ItemCheck(valid=not problems, problems=[
-        {"field": p.field, "message": p.message, "line": p.line, "body_line": p.body_line} for p in problems])
+        {"field": p.field, "message": p.message, "line": p.line, "body_line": p.body_line, "code": p.code,
+         "facts": p.facts} for p in problems])

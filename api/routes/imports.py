@@ -37,5 +37,5 @@ async def post_imports(files: Files, editor: EditorDep, engine: EngineDep) -> Im
     report = await run_in_threadpool(import_documents, sources, engine.library, None,
                                      suggester=Suggester(engine))
     if not report.imported:
-        raise NothingImported([(problem.document, problem.message) for problem in report.problems])
+        raise NothingImported([(problem.document, problem.reason, problem.message) for problem in report.problems])
     return ImportResult.model_validate(report.as_dict())

@@ -46,11 +46,11 @@ class UnreadableDocument(CasebookError):
 
 
 class NothingImported(CasebookError):
-    """No uploaded file yielded a draft; `problems` are (file name, message), one a file."""
+    """No uploaded file yielded a draft; `problems` are (file name, reason, message), one a file."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
         self.problems = problems
-        listing = "; ".join(f"{name}: {message}" for name, message in problems) or "no case found"
+        listing = "; ".join(f"{name}: {message}" for name, _, message in problems) or "no case found"
         super().__init__(f"nothing to import: {listing}")
 
 

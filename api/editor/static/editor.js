@@ -193,25 +193,47 @@
     return null;
   }
 
+  // A problem in the page's language, from its code and facts (the API's message stays English);
+  // the message itself for a problem the page has no words for.
+  function problemText(problem) {
+    const template = problem.code && W["problem." + problem.code];
+    if (!template) return problem.message;
+    const facts = Object.assign({ field: problem.field, line: problem.line }, problem.facts || {});
+    return template.replace(/\{(\w+)\}/g, (_, name) => factText(name, facts[name]));
+  }
+
+  // Field names as the form labels them, item types as the pages name them, lists joined.
+  function factText(name, value) {
+    if (value === undefined || value === null) return "";
+    const values = Array.isArray(value) ? value : [value];
+    if (!values.length) return W["problem.none"];
+    const words = values.map((v) => (name === "field" || name === "fields" ? W["field." + v]
+      : name === "type" || name === "wanted" ? W["type." + v] : null) || String(v));
+    return words.join(W["problem.join"]);
+  }
+
   function showProblems(problems) {
     for (const list of $$(".problems", form)) list.textContent = "";
     for (const el of $$(".has-problem", form)) el.classList.remove("has-problem");
     const all = $("#all-problems");
     for (const problem of problems) {
-      const where = problem.body_line ? "L" + problem.body_line + ": " : "";
-      const list = listFor(problem.field);
+      const where = problem.body_line ? W["problem.line"].replace("{n}", problem.body_line) : "";
+      const text = problemText(problem);
+      // A term's problem is about its picker (situations, products, tags), though lint names no key.
+      const list = listFor((problem.facts && problem.facts.field) || problem.field);
       const owner = list ? list.closest("[data-field]") : null;
       if (list) {
         const li = document.createElement("li");
-        li.textContent = where + problem.message;
+        li.textContent = where + text;
         list.append(li);
         if (owner) owner.classList.add("has-problem");
       }
       const li = document.createElement("li");
       const heading = owner ? $("label, legend, h2, h3", owner) : null;
       const name = document.createElement("strong");
-      name.textContent = (heading ? heading.firstChild.textContent.trim() : problem.field || W.general) + " ";
-      li.append(name, where + problem.message);
+      name.textContent = (heading ? heading.firstChild.textContent.trim()
+        : W["field." + problem.field] || problem.field || W.general) + " ";
+      li.append(name, where + text);
       if (owner) {
         li.classList.add("jump");
         li.addEventListener("click", () => owner.scrollIntoView({ behavior: "smooth", block: "center" }));

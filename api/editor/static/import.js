@@ -67,7 +67,7 @@
     plist.textContent = "";
     for (const p of problems) {
       const li = el("li");
-      li.append(el("strong", "", p.document + " "), p.message);
+      li.append(el("strong", "", p.document + " "), W["import.reason." + p.reason] || p.message);
       plist.append(li);
     }
     $("import-unplaced").hidden = !unplaced.length;
@@ -83,7 +83,7 @@
     // The list of an earlier upload must not stay under this failure, as if it were its result.
     $("import-result").hidden = true;
     if (got.details && got.details.length) {
-      show({ drafts: [], problems: got.details.map((d) => ({ document: d.field || "", message: d.message })) });
+      show({ drafts: [], problems: got.details.map((d) => ({ document: d.field || "", reason: d.code, message: d.message })) });
     }
   }
 
