@@ -28,13 +28,13 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
-from casebook.api.assistant_text import RELEVANCE_NOTE, library_description
+from casebook.api.assistant_text import RELEVANCE_NOTE, ItemForAssistant, library_description
 from casebook.api.deps import EngineDep, RecorderDep, RequestIdDep, current_engine
 from casebook.api.dify import READ_KEY, DifyError, DifyRoute
 from casebook.api.schemas import CustomerFields, RecommendResponse, SearchResults
 from casebook.errors import CasebookError, ItemNotFound
 from casebook.loader import Library
-from casebook.model import CHANNEL_LABELS, ID_PATTERN, SEGMENT_LABELS, FrontMatter, ItemType
+from casebook.model import CHANNEL_LABELS, ID_PATTERN, SEGMENT_LABELS, ItemType
 from casebook.search import Filters
 from casebook.search.engine import MAX_QUERY_CHARS
 from casebook.search.recommend import CustomerSituation, recommend
@@ -111,17 +111,10 @@ def _by_label(value: str | None, labels: dict[str, str]) -> str | None:
     return next((key for key, label in labels.items() if label == value), value)
 
 
-class ToolItem(BaseModel):
+class ToolItem(ItemForAssistant):
     """One item as an assistant reads it: annotations, the Markdown body, links and its page."""
 
-    id: str
-    type: ItemType
     url: str = Field(description="The item's page, to show the user.")
-    annotations: FrontMatter = Field(description=(
-        "Front matter: titles and summaries (zh, en), source document and section, situations, "
-        "segments, channels, products, outcome, tags, and the ids of linked theories and scripts."))
-    markdown: str = Field(description="The body, source wording verbatim (Chinese); editor notes marked 编者按.")
-    backlinks: list[str] = Field(description="Ids of the items that link this one (cases illustrating a theory).")
 
 
 # --- the operations ------------------------------------------------------------------------------
@@ -184,9 +177,7 @@ def get_item(
     item = library.get(item_id)
     if item is None:
         raise ItemNotFound(f"no item has id {item_id!r}; search_library finds ids")
-    return ToolItem(id=item.id, type=item.type, url=f"{str(request.base_url).rstrip('/')}/items/{item.id}",
-                    markdown=item.body, annotations=FrontMatter.model_validate(item.model_dump(exclude={"body", "path"})),
-                    backlinks=[i.id for i in library.linking_to(item.id)])
+    return ToolItem.of(item, library, url=f"{str(request.base_url).rstrip('/')}/items/{item.id}")
 
 
 # --- the document --------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 from starlette.routing import Route
 
-from casebook.api.assistant_text import RELEVANCE_NOTE, library_description
+from casebook.api.assistant_text import RELEVANCE_NOTE, ItemForAssistant, library_description
 from casebook.api.schemas import CustomerFields, RecommendResponse, SearchResults
 from casebook.errors import CasebookError, UnknownConcept
 from casebook.events import NullRecorder, Recorder
 from casebook.loader import Library
-from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Channel, FrontMatter, ItemType, Segment
+from casebook.model import CHANNEL_LABELS, SEGMENT_LABELS, Channel, ItemType, Segment
 from casebook.search import Engine, Filters
 from casebook.search.engine import MAX_QUERY_CHARS
 from casebook.search.recommend import CustomerSituation, recommend
@@ -49,17 +49,10 @@ RecorderSource = Callable[[], Recorder | NullRecorder]
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 
 
-class ItemForAssistant(BaseModel):
-    """One item as an assistant reads it: annotations, links, source and the Markdown body."""
+class McpItem(ItemForAssistant):
+    """One item as an MCP client reads it: also its file and its resource URI."""
 
-    id: str
-    type: ItemType
     path: str = Field(description="The item's file in the library.")
-    annotations: FrontMatter = Field(description=(
-        "Front matter: titles and summaries (zh, en), source document and section, situations, "
-        "segments, channels, products, outcome, tags, and the ids of linked theories and scripts."))
-    markdown: str = Field(description="The body, source wording verbatim (Chinese); editor notes marked 编者按.")
-    backlinks: list[str] = Field(description="Ids of the items that link this one (cases illustrating a theory).")
     resource: str = Field(description="The item's MCP resource URI (the whole Markdown file).")
 
 
@@ -160,15 +153,12 @@ def create_server(library: Library | None, engine: EngineSource, recorder: Recor
         return RecommendResponse.model_validate({**result.as_dict(), "request_id": request_id})
 
     def get_item(item_id: Annotated[str, Field(max_length=80, description=(
-            "An item id from search or recommend, e.g. case-05-sincere-marketing-arrears-landlord."))]) -> ItemForAssistant:
+            "An item id from search or recommend, e.g. case-05-sincere-marketing-arrears-landlord."))]) -> McpItem:
         lib = current().library
         item = lib.get(item_id)
         if item is None:
             raise ToolError(f"no item has id {item_id!r}; search finds ids")
-        return ItemForAssistant(id=item.id, type=item.type, path=item.path, markdown=item.body,
-                                annotations=FrontMatter.model_validate(item.model_dump(exclude={"body", "path"})),
-                                backlinks=[i.id for i in lib.linking_to(item.id)],
-                                resource=ITEM_URI.format(item_id=item.id))
+        return McpItem.of(item, lib, path=item.path, resource=ITEM_URI.format(item_id=item.id))
 
     def list_filters() -> FilterChoices:
         return filter_choices(current().library)
