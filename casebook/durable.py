@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from casebook.errors import CasebookError
+
 TEMP_SUFFIX = ".saving"
 
 
@@ -83,8 +85,12 @@ def exclusive_lock(lock_file: Path) -> Iterator[None]:
     flock locks belong to the open file, so two threads of one process exclude each other too,
     and the kernel releases the lock when its process dies: a crash never leaves it held.
     """
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a folder setting that points nowhere usable: say which, not a traceback
+        raise CasebookError(f"cannot use the folder {lock_file.parent}: {exc.strerror or exc} (check the "
+                            "path and its permissions, or the setting that names it: docs/SETTINGS.md)") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -99,3 +99,9 @@ def test_list_with_an_unknown_tag_is_a_usage_error_naming_the_closest_tags():
     assert result.returncode == 2
     assert f"error: unknown tag '{misspelt}'; closest concepts: " in result.stderr
     assert tag in result.stderr.split("closest concepts: ")[1] and result.stdout == ""
+
+
+def test_an_index_folder_that_cannot_be_made_is_named_instead_of_a_traceback():
+    result = run(["search", "欠费"], env={"CASEBOOK_INDEX_DIR": "/proc/no-such-folder"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and "/proc/no-such-folder" in result.stderr
