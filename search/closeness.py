@@ -33,7 +33,7 @@ class ConceptCloseness:
     def __init__(self, engine: Engine, vocabulary: Vocabulary) -> None:
         self.engine = engine
         self.vocabulary = vocabulary
-        self.encoder = next(reversed(engine.encoders.values()), None)  # the strongest is listed last
+        self.encoder = engine.encoders[engine.strongest] if engine.strongest else None
         self._concepts: dict[Kind, tuple[list[Concept], np.ndarray]] = {}  # per kind, built on first use
 
     def _embedded(self, kind: Kind) -> tuple[list[Concept], np.ndarray]:
@@ -41,9 +41,7 @@ class ConceptCloseness:
         if kind not in self._concepts:
             concepts = self.vocabulary.of_kind(kind)
             texts = [concept_text(concept) for concept in concepts]
-            self.engine.cache.prefetch(self.encoder, texts)
-            matrix = np.vstack([self.engine.cache.get(self.encoder, t) for t in texts]) if texts else np.zeros((0, 0))
-            self._concepts[kind] = (concepts, matrix)
+            self._concepts[kind] = (concepts, self.engine.cache.rows(self.encoder, texts))
         return self._concepts[kind]
 
     def closeness(self, text: str, kind: Kind) -> dict[str, float]:
@@ -53,9 +51,15 @@ class ConceptCloseness:
         concepts, matrix = self._embedded(kind)
         if len(concepts) < 2:
             return {}
-        cosines = matrix @ self.engine.cache.get(self.encoder, text)
-        spread = float(cosines.std())
-        if spread < 1e-9:
-            return {}
-        z = (cosines - cosines.mean()) / spread
-        return {concept.canonical: float(score) for concept, score in zip(concepts, z)}
+        z = standing_out(matrix, self.engine.cache.get(self.encoder, text))
+        return {} if z is None else {concept.canonical: float(score) for concept, score in zip(concepts, z)}
+
+
+def standing_out(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray | None:
+    """How many standard deviations closer to `vector` each row of `matrix` stands than the average
+    row (cosines of normalised vectors, z-scored); None when the rows cannot be told apart."""
+    cosines = matrix @ vector
+    spread = float(cosines.std())
+    if spread < 1e-9:
+        return None
+    return (cosines - cosines.mean()) / spread

@@ -75,6 +75,7 @@ class Engine:
         self.bm25 = index.bm25
         self.vectors = index.vectors
         self.encoders = encoders
+        self.strongest = next(reversed(encoders), None)  # the strongest encoder's name: listed last (e5)
         self.passage_rows = np.array([self.row_of[i] for i in index.passage_items], dtype=np.int64)
         self.passages = passage_texts or {
             item.id: [p.text for p in passages(item)[ANNOTATION_PASSAGES:]] for item in items}
@@ -179,9 +180,8 @@ class Engine:
         if mode in ("bm25", "hybrid"):
             signals["bm25"] = self.bm25.scores(parsed.words)
         if mode != "bm25":
-            snippet_encoder = next(reversed(self.encoders), None)  # the strongest is listed last (e5)
             for name in self.encoders:
-                signals[name] = self._dense(name, query, parsed.best_passage if name == snippet_encoder else None)
+                signals[name] = self._dense(name, query, parsed.best_passage if name == self.strongest else None)
         if mode == "hybrid":
             signals["annotations"] = self._annotations(parsed)
         return signals, parsed

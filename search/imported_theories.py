@@ -18,30 +18,26 @@ whole): README and docs/INTAKE.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 import numpy as np
 
-from casebook.importers.drafts import Draft
 from casebook.importers.terms import normalise
+from casebook.search.closeness import standing_out
 from casebook.search.engine import Engine
 
 
 class ImportedTheories:
-    """Scores the theory drafts of one import (`drafts`: id -> draft) as links of a case's text."""
+    """Evidence about the theory drafts of one import as links of a case's text."""
 
-    def __init__(self, engine: Engine, library_theories: list[str], drafts: Mapping[str, Draft],
-                 text_of: Callable[[str, str], str], names_of: Callable[[str], list[str]]) -> None:
-        """`library_theories`: the library's theories as texts; `text_of(title, body)`: a draft's text."""
+    def __init__(self, engine: Engine, library_texts: list[str], texts: dict[str, str],
+                 names: dict[str, list[str]]) -> None:
+        """`library_texts`: the library's theories; `texts` and `names`: each theory draft's text and
+        the names it goes by, by the draft's id."""
         self.engine = engine
-        self.ids = list(drafts)
-        self.names = {item_id: [normalise(n) for n in names_of(draft.title)] for item_id, draft in drafts.items()}
-        self.encoder = next(reversed(engine.encoders.values()), None)  # the strongest is listed last
-        self.matrix = np.zeros((0, 0))
-        texts = [*library_theories, *(text_of(draft.title, draft.body) for draft in drafts.values())]
-        if self.encoder is not None and texts:
-            engine.cache.prefetch(self.encoder, texts)  # one batch; kept in the engine's query cache
-            self.matrix = np.vstack([engine.cache.get(self.encoder, text) for text in texts])
+        self.ids = list(texts)
+        self.names = {item_id: [normalise(name) for name in names[item_id]] for item_id in self.ids}
+        self.encoder = engine.encoders[engine.strongest] if engine.strongest else None
+        self.matrix = (engine.cache.rows(self.encoder, [*library_texts, *texts.values()])
+                       if self.encoder is not None else np.zeros((0, 0)))
 
     def named(self, text: str) -> list[str]:
         """Imported theories whose name the text uses."""
@@ -53,9 +49,5 @@ class ImportedTheories:
         theory (library and imported together); empty without an encoder."""
         if self.encoder is None or len(self.matrix) < 2:
             return {}
-        cosines = self.matrix @ self.engine.cache.get(self.encoder, query)
-        spread = float(cosines.std())
-        if spread < 1e-9:
-            return {}
-        z = (cosines - cosines.mean()) / spread
-        return {item_id: float(score) for item_id, score in zip(self.ids, z[len(z) - len(self.ids):])}
+        z = standing_out(self.matrix, self.engine.cache.get(self.encoder, query))
+        return {} if z is None else {item_id: float(s) for item_id, s in zip(self.ids, z[len(z) - len(self.ids):])}

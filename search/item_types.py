@@ -34,7 +34,7 @@ class TypeCentroids:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.name = next(reversed(engine.encoders), None)  # the strongest is listed last (e5)
+        self.name = engine.strongest
         self.item_means: dict[str, np.ndarray] = {}
         self.types: dict[str, list[str]] = defaultdict(list)
         if self.name is not None:

@@ -35,6 +35,11 @@ class QueryCache:
         if missing:
             self._put(encoder, missing, list(encoder.encode_queries(missing)))
 
+    def rows(self, encoder: Encoder, texts: list[str]) -> np.ndarray:
+        """The texts' vectors, one row each (those not cached encoded in one batch); (0, 0) for none."""
+        self.prefetch(encoder, texts)
+        return np.vstack([self.get(encoder, text) for text in texts]) if texts else np.zeros((0, 0))
+
     def _put(self, encoder: Encoder, texts: list[str], vectors: list[np.ndarray]) -> None:
         with self._lock:
             for text, vector in zip(texts, vectors):

@@ -184,9 +184,9 @@ class Suggester:
         key = tuple(imported)
         if self._imported is None or self._imported[0] != key:
             self._imported = (key, ImportedTheories(
-                self.engine, [f"{theory.title}\n{theory.summary}" for theory in self.theories], imported,
-                names_of=theory_names,
-                text_of=lambda title, body: draft_text(title, body)[:QUERY_CHARS]))
+                self.engine, [f"{theory.title}\n{theory.summary}" for theory in self.theories],
+                texts={i: draft_text(d.title, d.body)[:QUERY_CHARS] for i, d in imported.items()},
+                names={i: theory_names(d.title) for i, d in imported.items()}))
         return self._imported[1]
 
     def _type_and_kind(self, text: str, query: str, near: list[tuple[Item, float]]) -> tuple[str, str]:
