@@ -16,7 +16,7 @@ from casebook.importers.base import SourceFile, UnreadableDocument
 from casebook.importers.clean import clean
 from casebook.importers.drafts import Draft, Suggester, draft_markdown, front_matter, prose, slug_of
 from casebook.importers.registry import read_markdown
-from casebook.importers.repeats import items_repeated
+from casebook.importers.repeats import Repeats
 from casebook.importers.split import split
 from casebook.loader import Library
 from casebook.model import TYPE_FOLDERS
@@ -30,7 +30,7 @@ class DraftReport:
     review: list[str]  # fields still to review
     path: str | None = None  # where it was written (None when not written)
     markdown: str | None = None  # the draft itself, when it was not written to a file
-    repeats: list[str] = field(default_factory=list)  # items whose text it repeats (items_repeated)
+    repeats: list[str] = field(default_factory=list)  # items whose text it repeats (Repeats.items_repeated)
 
 
 @dataclass
@@ -125,8 +125,9 @@ def import_documents(sources: list[Path | SourceFile], library: Library, out: Pa
             pending.append((name, draft, front_matter(draft, item_id, suggested)))
     if suggester:
         _link_imported_theories(pending, suggester)
+    repeats = Repeats(library)
     for name, draft, front in pending:
-        _write(report, library, out, name, draft, front, force)
+        _write(report, library, out, name, draft, front, force, repeats)
     return report
 
 
@@ -151,11 +152,11 @@ def _link_imported_theories(pending: list[tuple[str, Draft, dict[str, Any]]], su
 
 
 def _write(report: ImportReport, library: Library, out: Path | None, name: str, draft: Draft,
-           front: dict[str, Any], force: bool) -> None:
+           front: dict[str, Any], force: bool, repeats: Repeats) -> None:
     """One draft into `out` (or into the report), unless its file or id exists and not `force`."""
     text = draft_markdown(front, draft.body)
     entry = DraftReport(id=front["id"], title=front["title"], document=name, review=front["review"],
-                        repeats=items_repeated(draft.body, library))
+                        repeats=repeats.items_repeated(draft.body))
     if out is None:
         entry.markdown = text
     else:
