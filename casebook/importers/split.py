@@ -90,14 +90,19 @@ def case_starts(lines: list[str]) -> list[tuple[int, str, int]]:
     return starts
 
 
+def _unnumbered(heading: str) -> str:
+    """A numbered heading's title without its number (二、益阳电信… -> 益阳电信…); the section keeps
+    the heading as the source has it."""
+    return _NUMBER_PREFIX.sub("", heading) or heading
+
+
 def _numbered_starts(lines: list[str]) -> list[tuple[int, str, int]]:
     headings = [(i, _heading_level(line), _plain(line)) for i, line in enumerate(lines) if _heading_level(line)]
     numbered = [(i, level, text) for i, level, text in headings if NUMBERED_HEADING.match(text)]
     if not numbered:
         return []
     top = min(level for _, level, _ in numbered)
-    # the title without its number (二、益阳电信… -> 益阳电信…); the heading keeps it, as the source's section
-    picked = [(i, _NUMBER_PREFIX.sub("", text) or text, i) for i, level, text in numbered if level == top]
+    picked = [(i, _unnumbered(text), i) for i, level, text in numbered if level == top]
     return picked if len(picked) >= 2 else []
 
 
@@ -109,7 +114,7 @@ def _chapter_starts(lines: list[str], cases: list[tuple[int, str, int]]) -> list
     if not all(levels):
         return []
     taken = {index for index, _, _ in cases}
-    return [(i, _NUMBER_PREFIX.sub("", _plain(line)) or _plain(line), i) for i, line in enumerate(lines)
+    return [(i, _unnumbered(_plain(line)), i) for i, line in enumerate(lines)
             if i not in taken and 0 < _heading_level(line) <= max(levels) and CHAPTER_HEADING.match(_plain(line))]
 
 
