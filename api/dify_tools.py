@@ -9,8 +9,9 @@ by its `type` and sends a nested object as a string), `servers` from the request
 and the key as an HTTP Bearer security scheme. The whole `/openapi.json` is not that: Dify would
 make every path a tool, writes included, and it has no `servers`.
 
-The operations call what `/v1` calls (the engine's search, `recommend`, the item lookup) and
-answer the `/v1` shapes; the key is checked as `/dify/retrieval` checks it (`Authorization:
+Search and recommend are `/v1`'s own route functions called with the flat fields mapped onto
+their parameters (so they answer, record and fail as `/v1` does), and get_item reads the item as
+the MCP face does; the key is checked as `/dify/retrieval` checks it (`Authorization:
 Bearer`, api/dify.py), and refusals have Dify's shape. The document itself is open: Dify fetches
 it without the key.
 """
@@ -18,7 +19,6 @@ it without the key.
 from __future__ import annotations
 
 import re
-import time
 from functools import cache
 from typing import Annotated, Any
 
@@ -31,14 +31,13 @@ from pydantic.json_schema import SkipJsonSchema
 from casebook.api.assistant_text import RELEVANCE_NOTE, ItemForAssistant, library_description
 from casebook.api.deps import EngineDep, RecorderDep, RequestIdDep, current_engine
 from casebook.api.dify import READ_KEY, DifyError, DifyRoute
-from casebook.api.schemas import CustomerFields, RecommendResponse, SearchResults
+from casebook.api.routes.recommend import recommend_items
+from casebook.api.routes.search import search_items
+from casebook.api.schemas import CustomerFields, RecommendRequest, RecommendResponse, SearchResults
 from casebook.errors import CasebookError, ItemNotFound
 from casebook.loader import Library
 from casebook.model import CHANNEL_LABELS, ID_PATTERN, SEGMENT_LABELS, ItemType
-from casebook.search import Filters
 from casebook.search.engine import MAX_QUERY_CHARS
-from casebook.search.recommend import CustomerSituation, recommend
-from casebook.search.usage import record_recommendation, record_search
 
 PREFIX = "/dify/tools"
 MAX_RESULTS = 20  # an assistant reads every result; more only fills its context
@@ -135,11 +134,7 @@ def search_library(
     a question or keywords (Chinese or English). Returns the best items with id, title, summary and a
     snippet; read one in full with get_item. Each result has `relevance`, the probability (0-1) that
     it is relevant: trust items above 0.5; `low_confidence: true` means nothing fits, so say so."""
-    filters = Filters(types=[type] if type else [])
-    started = time.perf_counter()
-    found = engine.search(query, k=k, filters=filters)
-    record_search(recorder, found, request_id=request_id, channel="api", started=started, filters=filters)
-    return SearchResults.model_validate({**found.as_dict(), "request_id": request_id})
+    return search_items(engine, recorder, request_id, q=query, type=[type] if type else None, k=k)
 
 
 @router.post("/recommend", operation_id="recommend_for_customer", response_model=RecommendResponse)
@@ -155,11 +150,8 @@ def recommend_for_customer(
     products, arpu, tenure, arrears, events, competitor, channel), the cases that fit, the theories
     that explain them and the scripts to use, each with why and `relevance` (0-1). Use it when the
     user describes a customer; use search_library for a general question."""
-    situation = CustomerSituation(text=body.text, **body.customer().model_dump())
-    started = time.perf_counter()
-    result = recommend(engine, situation, cases=body.limit, theories=body.limit, scripts=body.limit)
-    record_recommendation(recorder, result, situation, request_id=request_id, channel="api", started=started)
-    return RecommendResponse.model_validate({**result.as_dict(), "request_id": request_id})
+    request = RecommendRequest(text=body.text, customer=body.customer(), limit=body.limit)
+    return recommend_items(request, engine, recorder, request_id)
 
 
 @router.get("/items/{item_id}", operation_id="get_item", response_model=ToolItem,
